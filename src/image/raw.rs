@@ -1,0 +1,336 @@
+//! Format-independent part of reading: a voxel byte buffer plus its sample type, byte order,
+//! linear scaling and geometry, and its conversion to `Volume<f32>` or a 0/1 mask.
+//! Must not parse any file header; the NIfTI and NRRD readers fill a `RawVolume`.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use ndarray::Array3;
+
+use super::error::{io_error, ImageError};
+use super::volume::Volume;
+
+/// Sample type of the stored voxels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DType {
+    U8,
+    I8,
+    U16,
+    I16,
+    U32,
+    I32,
+    U64,
+    I64,
+    F32,
+    F64,
+}
+
+impl DType {
+    /// Bytes per sample.
+    pub fn size(self) -> usize {
+        match self {
+            DType::U8 | DType::I8 => 1,
+            DType::U16 | DType::I16 => 2,
+            DType::U32 | DType::I32 | DType::F32 => 4,
+            DType::U64 | DType::I64 | DType::F64 => 8,
+        }
+    }
+}
+
+/// Voxel bytes in file order (x fastest) with everything needed to interpret them.
+#[derive(Debug)]
+pub(crate) struct RawVolume {
+    pub dtype: DType,
+    pub big_endian: bool,
+    /// (nx, ny, nz).
+    pub shape: [usize; 3],
+    /// Exactly `nx*ny*nz*dtype.size()` bytes.
+    pub bytes: Vec<u8>,
+    /// Stored value v means `v * slope + inter`.
+    pub slope: f64,
+    pub inter: f64,
+    pub spacing: [f64; 3],
+    pub origin: [f64; 3],
+    pub direction: [[f64; 3]; 3],
+}
+
+/// (spacing, origin, direction) as stored in `Volume`.
+pub(crate) type Geometry = ([f64; 3], [f64; 3], [[f64; 3]; 3]);
+
+/// Number of bytes of `shape` voxels of `dtype`, or `None` on overflow.
+pub(crate) fn byte_count(shape: [usize; 3], dtype: DType) -> Option<usize> {
+    shape[0].checked_mul(shape[1])?.checked_mul(shape[2])?.checked_mul(dtype.size())
+}
+
+/// Largest ratio of decompressed to compressed size deflate can reach (~1032:1), with slack.
+const MAX_DEFLATE_RATIO: u64 = 1100;
+
+/// Fail early when `needed` bytes cannot possibly be in a stream of `available` stored bytes
+/// (`compressed`: gzip, bounded by the deflate ratio). Protects against absurd allocations.
+pub(crate) fn check_plausible_size(
+    path: &Path,
+    needed: u64,
+    available: u64,
+    compressed: bool,
+) -> Result<(), ImageError> {
+    let limit = if compressed { available.saturating_mul(MAX_DEFLATE_RATIO).saturating_add(4096) } else { available };
+    if needed > limit {
+        return Err(ImageError::Truncated {
+            path: path.to_path_buf(),
+            detail: format!("the header needs {needed} bytes of voxel data but the file can hold at most {limit}"),
+        });
+    }
+    Ok(())
+}
+
+/// Read exactly `n` bytes from `r`; a short stream is `Truncated`. Memory grows with the
+/// data actually read, never with `n` alone.
+pub(crate) fn read_exact_vec(path: &Path, r: &mut dyn Read, n: usize, what: &str) -> Result<Vec<u8>, ImageError> {
+    let mut buf = Vec::with_capacity(n.min(1 << 24));
+    r.take(n as u64).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
+    if buf.len() < n {
+        return Err(ImageError::Truncated {
+            path: path.to_path_buf(),
+            detail: format!("{what}: expected {n} bytes, the data ends after {}", buf.len()),
+        });
+    }
+    Ok(buf)
+}
+
+trait Sample: Copy {
+    const SIZE: usize;
+    fn value(b: &[u8], big: bool) -> f64;
+}
+
+macro_rules! sample {
+    ($t:ty) => {
+        impl Sample for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            fn value(b: &[u8], big: bool) -> f64 {
+                let mut a = [0u8; std::mem::size_of::<$t>()];
+                a.copy_from_slice(b);
+                (if big { <$t>::from_be_bytes(a) } else { <$t>::from_le_bytes(a) }) as f64
+            }
+        }
+    };
+}
+sample!(u8);
+sample!(i8);
+sample!(u16);
+sample!(i16);
+sample!(u32);
+sample!(i32);
+sample!(u64);
+sample!(i64);
+sample!(f32);
+sample!(f64);
+
+/// Call `f(stored_value)` for every voxel, in file order (x fastest).
+fn scan_samples<S: Sample>(raw: &RawVolume, mut f: impl FnMut(f64)) {
+    let big = raw.big_endian;
+    raw.bytes.chunks_exact(S::SIZE).for_each(|c| f(S::value(c, big)));
+}
+
+/// `f(stored_value)` of every voxel, arranged in standard layout for shape (nx, ny, nz)
+/// (k fastest). Loop order j, i, k keeps both the strided reads and the writes cache-friendly.
+fn collect_samples<S: Sample, T: Copy + Default>(raw: &RawVolume, mut f: impl FnMut(f64) -> T) -> Vec<T> {
+    let [nx, ny, nz] = raw.shape;
+    let (big, b) = (raw.big_endian, &raw.bytes);
+    let mut out = vec![T::default(); nx * ny * nz];
+    for j in 0..ny {
+        for i in 0..nx {
+            let dst = (i * ny + j) * nz;
+            for (k, o) in out[dst..dst + nz].iter_mut().enumerate() {
+                let off = ((k * ny + j) * nx + i) * S::SIZE;
+                *o = f(S::value(&b[off..off + S::SIZE], big));
+            }
+        }
+    }
+    out
+}
+
+/// Key that orders f64 like `f64::total_cmp`.
+fn total_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ (((b >> 63) as u64) >> 1) as i64
+}
+
+fn from_total_key(k: i64) -> f64 {
+    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
+}
+
+impl RawVolume {
+    /// Call `f(stored * slope + inter)` for every voxel, in file order.
+    fn scan(&self, mut f: impl FnMut(f64)) {
+        let (slope, inter) = (self.slope, self.inter);
+        let g = move |v: f64| f(v * slope + inter);
+        match self.dtype {
+            DType::U8 => scan_samples::<u8>(self, g),
+            DType::I8 => scan_samples::<i8>(self, g),
+            DType::U16 => scan_samples::<u16>(self, g),
+            DType::I16 => scan_samples::<i16>(self, g),
+            DType::U32 => scan_samples::<u32>(self, g),
+            DType::I32 => scan_samples::<i32>(self, g),
+            DType::U64 => scan_samples::<u64>(self, g),
+            DType::I64 => scan_samples::<i64>(self, g),
+            DType::F32 => scan_samples::<f32>(self, g),
+            DType::F64 => scan_samples::<f64>(self, g),
+        }
+    }
+
+    /// Array of `f(stored * slope + inter)` with the volume's shape, standard layout.
+    fn collect<T: Copy + Default>(&self, mut f: impl FnMut(f64) -> T) -> Array3<T> {
+        let (slope, inter) = (self.slope, self.inter);
+        let g = move |v: f64| f(v * slope + inter);
+        let v = match self.dtype {
+            DType::U8 => collect_samples::<u8, T>(self, g),
+            DType::I8 => collect_samples::<i8, T>(self, g),
+            DType::U16 => collect_samples::<u16, T>(self, g),
+            DType::I16 => collect_samples::<i16, T>(self, g),
+            DType::U32 => collect_samples::<u32, T>(self, g),
+            DType::I32 => collect_samples::<i32, T>(self, g),
+            DType::U64 => collect_samples::<u64, T>(self, g),
+            DType::I64 => collect_samples::<i64, T>(self, g),
+            DType::F32 => collect_samples::<f32, T>(self, g),
+            DType::F64 => collect_samples::<f64, T>(self, g),
+        };
+        let [nx, ny, nz] = self.shape;
+        Array3::from_shape_vec((nx, ny, nz), v).expect("buffer length equals the product of the shape")
+    }
+
+    fn volume<T>(&self, data: Array3<T>) -> Volume<T> {
+        Volume { data, spacing: self.spacing, origin: self.origin, direction: self.direction }
+    }
+
+    /// Scaled intensities as f32 (`stored * slope + inter` in f64, then rounded to f32).
+    /// NaN/Inf voxels (also values beyond the f32 range) are an error naming their count.
+    pub fn into_f32(self, path: &Path) -> Result<Volume<f32>, ImageError> {
+        let values = self.collect(|v| v as f32);
+        let bad = values.iter().filter(|v| !v.is_finite()).count();
+        if bad > 0 {
+            return Err(ImageError::NonFinite { path: path.to_path_buf(), count: bad });
+        }
+        Ok(self.volume(values))
+    }
+
+    /// A 0/1 mask: voxels whose scaled value equals `label`, or (label `None`) the voxels of
+    /// the single non-zero value the file must hold.
+    pub fn into_mask(self, path: &Path, label: Option<u32>) -> Result<Volume<u8>, ImageError> {
+        let mut bad = 0usize;
+        let mut first_two: Vec<f64> = Vec::new();
+        self.scan(|x| {
+            if !x.is_finite() {
+                bad += 1;
+            } else if x != 0.0 && first_two.len() < 2 && !first_two.contains(&x) {
+                first_two.push(x);
+            }
+        });
+        if bad > 0 {
+            return Err(ImageError::NonFinite { path: path.to_path_buf(), count: bad });
+        }
+        let target = match (label, first_two.len()) {
+            (Some(l), _) => l as f64,
+            (None, 0) => return Err(ImageError::EmptyMask { path: path.to_path_buf(), label: None }),
+            (None, 1) => first_two[0],
+            (None, _) => {
+                return Err(ImageError::SeveralLabels { path: path.to_path_buf(), labels: self.distinct_nonzero() })
+            }
+        };
+        let data = self.collect(|x| u8::from(x == target));
+        if !data.iter().any(|&v| v == 1) {
+            return Err(ImageError::EmptyMask { path: path.to_path_buf(), label });
+        }
+        Ok(self.volume(data))
+    }
+
+    /// All distinct non-zero scaled values, ascending.
+    fn distinct_nonzero(&self) -> Vec<f64> {
+        let mut set = BTreeSet::new();
+        self.scan(|x| {
+            if x != 0.0 {
+                set.insert(total_key(x));
+            }
+        });
+        set.into_iter().map(from_total_key).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(dtype: DType, big_endian: bool, bytes: Vec<u8>) -> RawVolume {
+        RawVolume {
+            dtype,
+            big_endian,
+            shape: [2, 1, 2],
+            bytes,
+            slope: 1.0,
+            inter: 0.0,
+            spacing: [1.0; 3],
+            origin: [0.0; 3],
+            direction: super::super::volume::IDENTITY,
+        }
+    }
+
+    #[test]
+    fn file_order_is_x_fastest_and_endianness_is_honoured() {
+        let bytes: Vec<u8> = [1i16, 2, 3, -4].iter().flat_map(|v| v.to_be_bytes()).collect();
+        let v = raw(DType::I16, true, bytes).into_f32(Path::new("t")).unwrap();
+        assert!(v.data.is_standard_layout());
+        assert_eq!(v.data[[0, 0, 0]], 1.0);
+        assert_eq!(v.data[[1, 0, 0]], 2.0);
+        assert_eq!(v.data[[0, 0, 1]], 3.0);
+        assert_eq!(v.data[[1, 0, 1]], -4.0);
+    }
+
+    #[test]
+    fn slope_and_intercept_are_applied() {
+        let mut r = raw(DType::U8, false, vec![0, 1, 2, 3]);
+        r.slope = 2.0;
+        r.inter = -1.0;
+        let v = r.into_f32(Path::new("t")).unwrap();
+        assert_eq!(v.data[[1, 0, 1]], 5.0);
+    }
+
+    #[test]
+    fn nan_voxels_are_counted() {
+        let bytes: Vec<u8> = [1f32, f32::NAN, f32::INFINITY, 0.0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        match raw(DType::F32, false, bytes).into_f32(Path::new("t")) {
+            Err(ImageError::NonFinite { count, .. }) => assert_eq!(count, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn total_key_round_trips_and_orders() {
+        let xs = [-3.5, -0.0, 0.0, 1.0, 2.5, f64::MAX];
+        for w in xs.windows(2) {
+            assert!(total_key(w[0]) < total_key(w[1]));
+        }
+        for x in xs {
+            assert_eq!(from_total_key(total_key(x)).to_bits(), x.to_bits());
+        }
+    }
+
+    #[test]
+    fn mask_labels() {
+        let m = raw(DType::U8, false, vec![0, 2, 2, 0]).into_mask(Path::new("t"), None).unwrap();
+        assert_eq!(m.data.sum(), 2);
+        assert!(matches!(
+            raw(DType::I8, false, vec![0, 2, 1, 0xFF]).into_mask(Path::new("t"), None),
+            Err(ImageError::SeveralLabels { ref labels, .. }) if labels == &vec![-1.0, 1.0, 2.0]
+        ));
+        let m = raw(DType::U8, false, vec![0, 2, 1, 0]).into_mask(Path::new("t"), Some(1)).unwrap();
+        assert_eq!(m.data[[0, 0, 1]], 1);
+        assert!(matches!(
+            raw(DType::U8, false, vec![0, 2, 1, 0]).into_mask(Path::new("t"), Some(3)),
+            Err(ImageError::EmptyMask { label: Some(3), .. })
+        ));
+        assert!(matches!(
+            raw(DType::U8, false, vec![0; 4]).into_mask(Path::new("t"), None),
+            Err(ImageError::EmptyMask { label: None, .. })
+        ));
+    }
+}

@@ -1,0 +1,612 @@
+//! Manifest v1 schema: every table and key a study file may hold, with defaults.
+//! Unknown keys are rejected everywhere (`deny_unknown_fields`). Cross-field rules live in
+//! `validate`. Must not read any file.
+
+use super::ManifestError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole study file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub study: StudySection,
+    #[serde(default)]
+    pub published: Option<Published>,
+    pub cohort: CohortSection,
+    #[serde(rename = "sequence")]
+    pub sequences: Vec<Sequence>,
+    #[serde(rename = "roi")]
+    pub rois: Vec<Roi>,
+    #[serde(default)]
+    pub preprocess: Preprocess,
+    #[serde(default)]
+    pub features: FeaturesSection,
+    #[serde(default)]
+    pub stability: Stability,
+    #[serde(default)]
+    pub select: Select,
+    #[serde(rename = "model")]
+    pub models: Vec<ModelSpec>,
+    pub validation: Validation,
+    #[serde(default)]
+    pub report: ReportSection,
+}
+
+/// `[study]`: what the study is and predicts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudySection {
+    /// Short identifier: letters, digits, `_` and `-` only (used in output paths).
+    pub name: String,
+    pub title: String,
+    /// Outcome kind; v1 runs "binary".
+    #[serde(default = "default_kind")]
+    pub kind: OutcomeKind,
+    /// Outcome column of the cohort table (0/1 for binary).
+    pub outcome: String,
+    /// Seed of every random choice in the study.
+    pub seed: u64,
+}
+
+fn default_kind() -> OutcomeKind {
+    OutcomeKind::Binary
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Binary,
+}
+
+/// `[published]`: the paper's numbers, reported beside ours. Free-form numbers are allowed
+/// under `values` so that each study can carry what its paper reported.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Published {
+    /// Citation.
+    pub source: String,
+    #[serde(default)]
+    pub doi: Option<String>,
+    #[serde(default)]
+    pub train_n: Option<u32>,
+    #[serde(default)]
+    pub test_n: Option<u32>,
+    /// Published training AUC.
+    #[serde(default)]
+    pub auc_train: Option<f64>,
+    /// Published validation (test) AUC.
+    #[serde(default)]
+    pub auc_test: Option<f64>,
+    /// Published validation AUC 95% CI, if reported.
+    #[serde(default)]
+    pub auc_test_ci: Option<[f64; 2]>,
+    /// Which of our cohorts the published validation AUC is compared with: "external" or "internal_cv".
+    #[serde(default = "default_compare")]
+    pub compare_with: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+fn default_compare() -> String {
+    "external".into()
+}
+
+/// `[cohort]`: either a synthetic cohort radstudy generates, or a cohort table on disk.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortSection {
+    #[serde(default)]
+    pub synthetic: Option<crate::synth::SynthSpec>,
+    /// Cohort table (CSV), relative to the manifest.
+    #[serde(default)]
+    pub table: Option<String>,
+    /// Column holding the centre (batch) of each patient.
+    #[serde(default = "default_centre")]
+    pub centre_column: String,
+    /// Clinical columns carried into the report's design table.
+    #[serde(default)]
+    pub clinical: Vec<String>,
+}
+
+fn default_centre() -> String {
+    "centre".into()
+}
+
+/// `[[sequence]]`: one MR sequence; its image column is `image_<name>`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sequence {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `[[roi]]`: the tumour or a peritumoural ring.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roi {
+    pub name: String,
+    /// `[inner, outer]` mm: the ring of voxels at distance (inner, outer] outside the tumour.
+    /// Absent: the tumour itself.
+    #[serde(default)]
+    pub ring_mm: Option<[f64; 2]>,
+}
+
+/// `[preprocess]`: image processing before feature extraction (IBSI terms).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preprocess {
+    /// Resample to this voxel size in mm (x, y, z) on IBSI's centre-aligned grid; absent = none.
+    #[serde(default)]
+    pub resample_mm: Option<[f64; 3]>,
+    /// Image interpolation for resampling.
+    #[serde(default = "default_interp")]
+    pub interpolation: Interpolation,
+    /// MRI intensity normalisation over the ROI: "none", "zscore", "range", "percentile".
+    #[serde(default)]
+    pub normalise: Normalise,
+    /// Re-segmentation range [lower, upper] in (normalised) intensity units.
+    #[serde(default)]
+    pub resegment_range: Option<[f64; 2]>,
+    /// Re-segmentation by outlier filtering: mean ± k·SD (IBSI uses 3).
+    #[serde(default)]
+    pub outlier_sd: Option<f64>,
+    /// Discretisation: `{ bin_count = 32 }` (FBN) or `{ bin_width = 25.0 }` (FBS).
+    #[serde(default)]
+    pub discretise: Discretise,
+}
+
+impl Default for Preprocess {
+    fn default() -> Self {
+        Preprocess {
+            resample_mm: None,
+            interpolation: Interpolation::Linear,
+            normalise: Normalise::None,
+            resegment_range: None,
+            outlier_sd: None,
+            discretise: Discretise::default(),
+        }
+    }
+}
+
+fn default_interp() -> Interpolation {
+    Interpolation::Linear
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interpolation {
+    Nearest,
+    Linear,
+    Cubic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalise {
+    #[default]
+    None,
+    Zscore,
+    Range,
+    Percentile,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discretise {
+    #[serde(default)]
+    pub bin_count: Option<u32>,
+    #[serde(default)]
+    pub bin_width: Option<f64>,
+}
+
+impl Default for Discretise {
+    fn default() -> Self {
+        Discretise { bin_count: Some(32), bin_width: None }
+    }
+}
+
+/// `[features]`: what to extract.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturesSection {
+    /// Feature definitions: "ibsi".
+    #[serde(default = "default_convention")]
+    pub convention: String,
+    /// Families: "stats", "ih", "glcm", "glrlm", "glszm", "gldzm", "ngtdm", "ngldm", "morph".
+    #[serde(default = "default_families")]
+    pub families: Vec<String>,
+    /// Image filters; v1 supports "original".
+    #[serde(default = "default_filters")]
+    pub filters: Vec<String>,
+    /// Skip extraction: read features from this CSV (one row per patient, `patient` column).
+    #[serde(default)]
+    pub table: Option<String>,
+}
+
+impl Default for FeaturesSection {
+    fn default() -> Self {
+        FeaturesSection {
+            convention: default_convention(),
+            families: default_families(),
+            filters: default_filters(),
+            table: None,
+        }
+    }
+}
+
+fn default_convention() -> String {
+    "ibsi".into()
+}
+fn default_families() -> Vec<String> {
+    vec!["stats".into(), "glcm".into()]
+}
+fn default_filters() -> Vec<String> {
+    vec!["original".into()]
+}
+
+/// `[stability]`: feature reproducibility across segmentations.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stability {
+    /// ICC form, e.g. "ICC(2,1)".
+    #[serde(default = "default_icc")]
+    pub icc: String,
+    /// Keep features whose ICC (or its lower CI bound) is at least this.
+    #[serde(default = "default_icc_threshold")]
+    pub threshold: f64,
+    /// "value" (point estimate) or "lower_ci".
+    #[serde(default = "default_filter_on")]
+    pub filter_on: String,
+    /// Set to false to skip the stability filter (icc.csv is still written).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for Stability {
+    fn default() -> Self {
+        Stability {
+            icc: default_icc(),
+            threshold: default_icc_threshold(),
+            filter_on: default_filter_on(),
+            enabled: true,
+        }
+    }
+}
+
+fn default_icc() -> String {
+    "ICC(2,1)".into()
+}
+fn default_icc_threshold() -> f64 {
+    0.75
+}
+fn default_filter_on() -> String {
+    "value".into()
+}
+fn yes() -> bool {
+    true
+}
+
+/// `[select]`: the selection chain, fitted inside each training split.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    pub steps: Vec<SelectStep>,
+}
+
+impl Default for Select {
+    fn default() -> Self {
+        Select {
+            steps: vec![
+                SelectStep::MannWhitney { p: 0.05, fdr: false },
+                SelectStep::Correlation { max_abs_r: 0.9 },
+                SelectStep::Lasso { folds: 5, rule: LambdaRule::OneSe, max_features: None },
+            ],
+        }
+    }
+}
+
+/// One selection step.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SelectStep {
+    /// Drop features with training variance below `min`.
+    Variance { min: f64 },
+    /// Keep features with Mann–Whitney U p < `p` (Benjamini–Hochberg q when `fdr`).
+    MannWhitney {
+        p: f64,
+        #[serde(default)]
+        fdr: bool,
+    },
+    /// Of each pair with |Pearson r| > `max_abs_r`, drop the one with the weaker univariate AUC.
+    Correlation { max_abs_r: f64 },
+    /// L1-penalised logistic path with inner CV; keep the non-zero coefficients.
+    Lasso {
+        #[serde(default = "five")]
+        folds: usize,
+        #[serde(default)]
+        rule: LambdaRule,
+        /// Keep at most this many (largest |coefficient|).
+        #[serde(default)]
+        max_features: Option<usize>,
+    },
+    /// Keep the k features with the smallest Mann–Whitney p.
+    KBest { k: usize },
+}
+
+fn five() -> usize {
+    5
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LambdaRule {
+    #[serde(rename = "min")]
+    Min,
+    #[default]
+    #[serde(rename = "1se")]
+    OneSe,
+}
+
+/// `[[model]]`: a model fitted on the selected features (and/or clinical columns).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    pub name: String,
+    /// "logistic".
+    pub kind: String,
+    /// "none" or "l2".
+    #[serde(default = "default_penalty")]
+    pub penalty: String,
+    /// Inverse L2 strength (scikit-learn's C) when penalty = "l2".
+    #[serde(default = "one")]
+    pub c: f64,
+    /// Inputs: "radiomics" (the selected features) and/or clinical columns.
+    #[serde(default = "default_inputs")]
+    pub inputs: Vec<String>,
+    /// Sequences whose features this model may use (default: all).
+    #[serde(default)]
+    pub sequences: Option<Vec<String>>,
+}
+
+fn default_penalty() -> String {
+    "none".into()
+}
+fn one() -> f64 {
+    1.0
+}
+fn default_inputs() -> Vec<String> {
+    vec!["radiomics".into()]
+}
+
+/// `[validation]`: internal and external validation designs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validation {
+    #[serde(default)]
+    pub internal: Option<Internal>,
+    #[serde(default)]
+    pub external: Option<External>,
+}
+
+/// Internal validation on the training centres.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Internal {
+    /// "repeated_kfold" (stratified).
+    #[serde(default = "default_scheme")]
+    pub scheme: String,
+    #[serde(default = "five")]
+    pub folds: usize,
+    #[serde(default = "one_usize")]
+    pub repeats: usize,
+}
+
+fn default_scheme() -> String {
+    "repeated_kfold".into()
+}
+fn one_usize() -> usize {
+    1
+}
+
+/// External validation: fit on `train` centres, test on each `test` centre.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct External {
+    pub train: Vec<String>,
+    pub test: Vec<String>,
+}
+
+/// `[report]`: what the report shows.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSection {
+    /// Stratified bootstrap resamples for AUC CIs (0 = DeLong only).
+    #[serde(default = "default_boot")]
+    pub bootstrap: usize,
+    /// Threshold rule for sensitivity/specificity: "youden_oof" (Youden on out-of-fold training predictions).
+    #[serde(default = "default_threshold_rule")]
+    pub threshold: String,
+    /// Free notes shown in the report.
+    #[serde(default)]
+    pub notes: BTreeMap<String, String>,
+}
+
+impl Default for ReportSection {
+    fn default() -> Self {
+        ReportSection { bootstrap: default_boot(), threshold: default_threshold_rule(), notes: BTreeMap::new() }
+    }
+}
+
+fn default_boot() -> usize {
+    1000
+}
+fn default_threshold_rule() -> String {
+    "youden_oof".into()
+}
+
+const KNOWN_FAMILIES: &[&str] = &["morph", "li", "stats", "ih", "ivh", "glcm", "glrlm", "glszm", "gldzm", "ngtdm", "ngldm"];
+
+/// Cross-field rules that serde cannot express. Each error names its key.
+pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
+    let name = &m.study.name;
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(ManifestError::at(
+            "study.name",
+            format!("`{name}` may hold only letters, digits, `_` and `-` (it names the output folder)"),
+        ));
+    }
+    match (&m.cohort.synthetic, &m.cohort.table) {
+        (Some(_), Some(_)) => return Err(ManifestError::at("cohort", "give either `synthetic` or `table`, not both")),
+        (None, None) => return Err(ManifestError::at("cohort", "give `synthetic = {...}` or `table = \"cohort.csv\"`")),
+        _ => {}
+    }
+    if m.sequences.is_empty() {
+        return Err(ManifestError::at("sequence", "at least one [[sequence]] is needed"));
+    }
+    unique("sequence.name", m.sequences.iter().map(|s| s.name.as_str()))?;
+    for s in &m.sequences {
+        if s.name.is_empty() || s.name.contains(['.', '/', '\\', ' ']) {
+            return Err(ManifestError::at("sequence.name", format!("`{}`: no dots, slashes or spaces", s.name)));
+        }
+    }
+    if m.rois.is_empty() {
+        return Err(ManifestError::at("roi", "at least one [[roi]] is needed"));
+    }
+    unique("roi.name", m.rois.iter().map(|r| r.name.as_str()))?;
+    for r in &m.rois {
+        if r.name.contains(['.', '/', '\\', ' ']) {
+            return Err(ManifestError::at("roi.name", format!("`{}`: no dots, slashes or spaces", r.name)));
+        }
+        if let Some([a, b]) = r.ring_mm {
+            if !(a >= 0.0 && b > a && b.is_finite()) {
+                return Err(ManifestError::at("roi.ring_mm", format!("[{a}, {b}] must satisfy 0 ≤ inner < outer")));
+            }
+        }
+    }
+    let d = m.preprocess.discretise;
+    match (d.bin_count, d.bin_width) {
+        (Some(n), None) if n >= 2 => {}
+        (None, Some(w)) if w > 0.0 => {}
+        _ => {
+            return Err(ManifestError::at(
+                "preprocess.discretise",
+                "give exactly one of `bin_count` (≥ 2) or `bin_width` (> 0)",
+            ))
+        }
+    }
+    if let Some(r) = m.preprocess.resample_mm {
+        if r.iter().any(|v| !(*v > 0.0)) {
+            return Err(ManifestError::at("preprocess.resample_mm", "all three spacings must be > 0"));
+        }
+    }
+    if m.features.convention != "ibsi" {
+        return Err(ManifestError::at(
+            "features.convention",
+            format!("`{}` is not available yet; use \"ibsi\"", m.features.convention),
+        ));
+    }
+    for f in &m.features.families {
+        if !KNOWN_FAMILIES.contains(&f.as_str()) {
+            let exp: Vec<String> = KNOWN_FAMILIES.iter().map(|s| s.to_string()).collect();
+            let hint = super::error::suggest(f, &exp).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            return Err(ManifestError::at("features.families", format!("unknown family `{f}`{hint}")));
+        }
+    }
+    for f in &m.features.filters {
+        if f != "original" {
+            return Err(ManifestError::at("features.filters", format!("filter `{f}` is not available yet; use \"original\"")));
+        }
+    }
+    if crate::stability::icc::IccForm::parse(&m.stability.icc).is_none() {
+        return Err(ManifestError::at(
+            "stability.icc",
+            format!("`{}`: use one of ICC(1,1), ICC(2,1), ICC(3,1), ICC(1,k), ICC(2,k), ICC(3,k)", m.stability.icc),
+        ));
+    }
+    if !["value", "lower_ci"].contains(&m.stability.filter_on.as_str()) {
+        return Err(ManifestError::at("stability.filter_on", "use \"value\" or \"lower_ci\""));
+    }
+    for (i, s) in m.select.steps.iter().enumerate() {
+        let key = format!("select.steps[{i}]");
+        match s {
+            SelectStep::MannWhitney { p, .. } if !(*p > 0.0 && *p <= 1.0) => {
+                return Err(ManifestError::at(&key, "p must be in (0, 1]"))
+            }
+            SelectStep::Correlation { max_abs_r } if !(*max_abs_r > 0.0 && *max_abs_r <= 1.0) => {
+                return Err(ManifestError::at(&key, "max_abs_r must be in (0, 1]"))
+            }
+            SelectStep::Lasso { folds, .. } if *folds < 2 => return Err(ManifestError::at(&key, "folds must be ≥ 2")),
+            SelectStep::KBest { k } if *k == 0 => return Err(ManifestError::at(&key, "k must be ≥ 1")),
+            _ => {}
+        }
+    }
+    if m.models.is_empty() {
+        return Err(ManifestError::at("model", "at least one [[model]] is needed"));
+    }
+    unique("model.name", m.models.iter().map(|x| x.name.as_str()))?;
+    for md in &m.models {
+        if md.kind != "logistic" {
+            return Err(ManifestError::at("model.kind", format!("`{}` is not available yet; use \"logistic\"", md.kind)));
+        }
+        if !["none", "l2"].contains(&md.penalty.as_str()) {
+            return Err(ManifestError::at("model.penalty", format!("`{}`: use \"none\" or \"l2\"", md.penalty)));
+        }
+        if let Some(seqs) = &md.sequences {
+            for s in seqs {
+                if !m.sequences.iter().any(|q| &q.name == s) {
+                    return Err(ManifestError::at("model.sequences", format!("`{s}` is not a [[sequence]] of this study")));
+                }
+            }
+        }
+    }
+    if m.validation.internal.is_none() && m.validation.external.is_none() {
+        return Err(ManifestError::at("validation", "give `internal`, `external` or both"));
+    }
+    if let Some(i) = &m.validation.internal {
+        if i.scheme != "repeated_kfold" {
+            return Err(ManifestError::at("validation.internal.scheme", "use \"repeated_kfold\""));
+        }
+        if i.folds < 2 || i.repeats < 1 {
+            return Err(ManifestError::at("validation.internal", "folds ≥ 2 and repeats ≥ 1"));
+        }
+    }
+    if let Some(e) = &m.validation.external {
+        if e.train.is_empty() || e.test.is_empty() {
+            return Err(ManifestError::at("validation.external", "name at least one train and one test centre"));
+        }
+        if let Some(c) = e.test.iter().find(|c| e.train.contains(c)) {
+            return Err(ManifestError::at("validation.external.test", format!("centre `{c}` is also a training centre")));
+        }
+    }
+    if m.report.threshold != "youden_oof" {
+        return Err(ManifestError::at("report.threshold", "use \"youden_oof\""));
+    }
+    Ok(())
+}
+
+fn unique<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Result<(), ManifestError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for n in names {
+        if !seen.insert(n) {
+            return Err(ManifestError::at(key, format!("`{n}` appears twice")));
+        }
+    }
+    Ok(())
+}
+
+impl Manifest {
+    /// Clinical columns the study reads: `[cohort] clinical` plus every non-radiomics model input.
+    pub fn cohort_clinical_inputs(&self) -> Vec<String> {
+        let mut out = self.cohort.clinical.clone();
+        for m in &self.models {
+            for i in &m.inputs {
+                if i != "radiomics" && !out.contains(i) {
+                    out.push(i.clone());
+                }
+            }
+        }
+        out
+    }
+}

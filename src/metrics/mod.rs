@@ -1,0 +1,14 @@
+//! Performance metrics for binary classifiers and survival models, plus the small numeric
+//! helpers they share (ranks, quantiles, distribution tails, a logistic Newton fit).
+//! Metrics only evaluate given predictions; this module never fits a prediction model.
+pub mod binary;
+pub mod distributions;
+pub mod error;
+pub mod logistic_fit;
+pub mod quantile;
+pub mod ranks;
+pub mod summary;
+pub mod survival;
+
+pub use error::StatsError;
+pub use summary::{auc, youden_threshold};

@@ -1,0 +1,209 @@
+//! K-fold cross-validation of an elastic-net path over caller-given fold ids (no shuffling
+//! here): per fold, fit the path on the other folds on the same λ grid, score the held-out
+//! fold (binomial deviance −2·mean loglik and AUC; Gaussian mean squared error), aggregate,
+//! and pick λ_min and λ_1se. Two aggregation rules, as the references use them:
+//!  * `GlmnetWeighted` (cv.glmnet): cvm = Σ_k n_k L_k / Σ n_k,
+//!    cvsd = sqrt( Σ_k n_k (L_k − cvm)² / Σ n_k / (K − 1) );
+//!  * `SklearnUnweighted` (LassoCV): cvm = mean_k L_k, cvsd = sd_{ddof=1}(L_k) / sqrt(K).
+//!
+//! λ_min = the largest λ whose cvm equals the minimum; λ_1se = the largest λ with
+//! cvm ≤ cvm[min] + cvsd[min]. Must not refit on all rows (call `enet_path` for that).
+use super::glmnet::{check_inputs, enet_path, EnetOptions, EnetPath, Family};
+use super::logistic::softplus;
+use super::ModelError;
+use ndarray::{Array1, Array2, Axis};
+
+/// How per-fold losses are combined into cvm / cvsd.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CvAggregation {
+    GlmnetWeighted,
+    SklearnUnweighted,
+}
+
+/// Cross-validation summary along the λ grid.
+#[derive(Debug, Clone)]
+pub struct CvResult {
+    pub lambdas: Vec<f64>,
+    /// Held-out loss per fold (rows, in ascending fold id order) and λ (columns):
+    /// binomial deviance −2·mean loglik, or Gaussian MSE.
+    pub fold_loss: Array2<f64>,
+    /// Held-out AUC per fold and λ (binomial only; NaN for Gaussian).
+    pub fold_auc: Array2<f64>,
+    pub fold_sizes: Vec<usize>,
+    pub cvm: Vec<f64>,
+    pub cvsd: Vec<f64>,
+    /// AUC aggregated with the same weights as cvm.
+    pub cv_auc: Vec<f64>,
+    pub index_min: usize,
+    pub index_1se: usize,
+    pub lambda_min: f64,
+    pub lambda_1se: f64,
+    /// The per-fold paths (same order as `fold_loss` rows).
+    pub fold_paths: Vec<EnetPath>,
+}
+
+/// AUC = P(score_pos > score_neg) + ½ P(tie) by ranking (Mann–Whitney); NaN if a class is empty.
+pub(crate) fn auc(score: &[f64], y: &[f64]) -> f64 {
+    let mut idx: Vec<usize> = (0..score.len()).collect();
+    idx.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    let mut rank = vec![0.0; score.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && score[idx[j + 1]] == score[idx[i]] {
+            j += 1;
+        }
+        let r = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            rank[k] = r;
+        }
+        i = j + 1;
+    }
+    let n1 = y.iter().filter(|&&v| v == 1.0).count() as f64;
+    let n0 = y.len() as f64 - n1;
+    if n1 == 0.0 || n0 == 0.0 {
+        return f64::NAN;
+    }
+    let rs: f64 = rank
+        .iter()
+        .zip(y)
+        .filter(|(_, &v)| v == 1.0)
+        .map(|(r, _)| r)
+        .sum();
+    (rs - n1 * (n1 + 1.0) / 2.0) / (n1 * n0)
+}
+
+fn select_rows(x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
+    x.select(Axis(0), rows)
+}
+
+/// Run K-fold CV of `enet_path` on the fixed `lambdas` grid; `folds[i]` is row i's fold id.
+pub fn cv_enet_path(
+    x: &Array2<f64>,
+    y: &Array1<f64>,
+    family: Family,
+    folds: &[usize],
+    lambdas: &[f64],
+    opts: &EnetOptions,
+    aggregation: CvAggregation,
+) -> Result<CvResult, ModelError> {
+    check_inputs(x, y, family)?;
+    if folds.len() != y.len() {
+        return Err(ModelError::DimensionMismatch(format!(
+            "{} fold ids for {} rows",
+            folds.len(),
+            y.len()
+        )));
+    }
+    if lambdas.is_empty() {
+        return Err(ModelError::InvalidParameter("empty lambda grid".into()));
+    }
+    let mut ids: Vec<usize> = folds.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let k = ids.len();
+    if k < 2 {
+        return Err(ModelError::Degenerate("need at least 2 folds".into()));
+    }
+    let nl = lambdas.len();
+    let mut fold_loss = Array2::<f64>::zeros((k, nl));
+    let mut fold_auc = Array2::<f64>::from_elem((k, nl), f64::NAN);
+    let mut fold_sizes = vec![];
+    let mut fold_paths = vec![];
+    for (f, &id) in ids.iter().enumerate() {
+        let test: Vec<usize> = (0..y.len()).filter(|&i| folds[i] == id).collect();
+        let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != id).collect();
+        let (xtr, xte) = (select_rows(x, &train), select_rows(x, &test));
+        let ytr = Array1::from_iter(train.iter().map(|&i| y[i]));
+        let yte: Vec<f64> = test.iter().map(|&i| y[i]).collect();
+        let path = enet_path(&xtr, &ytr, family, lambdas, opts)?;
+        for l in 0..nl {
+            let eta = path.linear_predictor(l, &xte);
+            let m = yte.len() as f64;
+            fold_loss[[f, l]] = match family {
+                Family::Binomial => {
+                    -2.0 * eta
+                        .iter()
+                        .zip(&yte)
+                        .map(|(&e, &yv)| yv * e - softplus(e))
+                        .sum::<f64>()
+                        / m
+                }
+                Family::Gaussian => {
+                    eta.iter()
+                        .zip(&yte)
+                        .map(|(e, yv)| (yv - e) * (yv - e))
+                        .sum::<f64>()
+                        / m
+                }
+            };
+            if family == Family::Binomial {
+                fold_auc[[f, l]] = auc(eta.as_slice().unwrap_or(&eta.to_vec()), &yte);
+            }
+        }
+        fold_sizes.push(test.len());
+        fold_paths.push(path);
+    }
+    let (cvm, cvsd, cv_auc) = aggregate(&fold_loss, &fold_auc, &fold_sizes, aggregation);
+    let (index_min, index_1se) = choose(&cvm, &cvsd);
+    Ok(CvResult {
+        lambdas: lambdas.to_vec(),
+        fold_loss,
+        fold_auc,
+        fold_sizes,
+        lambda_min: lambdas[index_min],
+        lambda_1se: lambdas[index_1se],
+        cvm,
+        cvsd,
+        cv_auc,
+        index_min,
+        index_1se,
+        fold_paths,
+    })
+}
+
+/// cvm, cvsd and aggregated AUC per λ (see module doc for the two rules).
+pub fn aggregate(
+    loss: &Array2<f64>,
+    auc: &Array2<f64>,
+    sizes: &[usize],
+    rule: CvAggregation,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let k = loss.nrows();
+    let wts: Vec<f64> = match rule {
+        CvAggregation::GlmnetWeighted => sizes.iter().map(|&s| s as f64).collect(),
+        CvAggregation::SklearnUnweighted => vec![1.0; k],
+    };
+    let wsum: f64 = wts.iter().sum();
+    let kf = k as f64;
+    let mut cvm = vec![];
+    let mut cvsd = vec![];
+    let mut cva = vec![];
+    for l in 0..loss.ncols() {
+        let m: f64 = (0..k).map(|f| wts[f] * loss[[f, l]]).sum::<f64>() / wsum;
+        let ss: f64 = (0..k)
+            .map(|f| wts[f] * (loss[[f, l]] - m).powi(2))
+            .sum::<f64>();
+        let sd = match rule {
+            CvAggregation::GlmnetWeighted => (ss / wsum / (kf - 1.0)).sqrt(),
+            CvAggregation::SklearnUnweighted => (ss / (kf - 1.0)).sqrt() / kf.sqrt(),
+        };
+        cvm.push(m);
+        cvsd.push(sd);
+        cva.push((0..k).map(|f| wts[f] * auc[[f, l]]).sum::<f64>() / wsum);
+    }
+    (cvm, cvsd, cva)
+}
+
+/// (index_min, index_1se) for a loss to minimise on a decreasing λ grid.
+pub fn choose(cvm: &[f64], cvsd: &[f64]) -> (usize, usize) {
+    let mut imin = 0;
+    for (i, &v) in cvm.iter().enumerate() {
+        if v < cvm[imin] || cvm[imin].is_nan() {
+            imin = i;
+        }
+    }
+    let bound = cvm[imin] + cvsd[imin];
+    let i1se = cvm.iter().position(|&v| v <= bound).unwrap_or(imin);
+    (imin, i1se)
+}

@@ -1,0 +1,203 @@
+//! Writing a finished study: every table, figure and the report go into a fresh temporary
+//! folder next to the output folder, which then replaces the old one in one rename. A run that
+//! fails before this point writes nothing; a previous good report stays intact.
+
+use super::{study_report, StudyError, StudyRun};
+use crate::metrics::summary::{metric_rows, MetricRow};
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Fail early (before hours of work) when the output folder cannot be written.
+pub fn check_writable(out: &Path) -> Result<(), StudyError> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| StudyError::bad(format!("output folder {}: cannot create its parent: {e}; choose another --out", out.display())))?;
+    let probe = parent.join(format!(".radstudy-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .map_err(|e| StudyError::bad(format!("output folder {} is not writable ({e}); choose another --out", out.display())))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// SHA-256 of the cohort table and every image and mask it names, in cohort order.
+pub fn hash_inputs(cohort: &crate::cohort::Cohort, table: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files: Vec<PathBuf> = vec![table.to_path_buf()];
+    for p in &cohort.patients {
+        files.extend(p.images.values().cloned());
+        files.extend(p.masks.iter().cloned());
+    }
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+            Ok((f.display().to_string(), hex::encode(Sha256::digest(&bytes))))
+        })
+        .collect()
+}
+
+/// Write every output of `run` into `out` atomically (temp folder + rename).
+pub fn write_all(run: &StudyRun, out: &Path) -> Result<(), StudyError> {
+    let tmp = sibling(out, "tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let r = write_into(run, &tmp);
+    if let Err(e) = r {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(StudyError::Internal(e));
+    }
+    let old = sibling(out, "old");
+    let _ = std::fs::remove_dir_all(&old);
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(|e| StudyError::Internal(anyhow::anyhow!("{}: {e}", out.display())))?;
+    }
+    std::fs::rename(&tmp, out).map_err(|e| StudyError::Internal(anyhow::anyhow!("{}: {e}", out.display())))?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
+    out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let m = &run.study.manifest;
+    let rows = metric_rows(&run.results, m.report.bootstrap, m.study.seed);
+    put(dir, "metrics.csv", metrics_csv(&rows).as_bytes())?;
+    run.features.write_parquet(&dir.join("features.parquet"))?;
+    put(dir, "icc.csv", icc_csv(run).as_bytes())?;
+    put(dir, "selected_features.csv", selected_csv(run).as_bytes())?;
+    put(dir, "predictions.csv", predictions_csv(run).as_bytes())?;
+    let figures = study_report::figures(run, &rows)?;
+    for f in &figures {
+        put(dir, &format!("{}.svg", f.name), f.svg.as_bytes())?;
+        put(dir, &format!("{}.png", f.name), &f.png)?;
+    }
+    let doc = study_report::document(run, &rows, &figures);
+    put(dir, "report.html", crate::report::html::render_html(&doc).as_bytes())?;
+    put(dir, "report.md", study_report::markdown(&doc).as_bytes())?;
+    put(dir, "provenance.json", provenance(run)?.as_bytes())?;
+    Ok(())
+}
+
+fn put(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    crate::io_util::write_atomic(&dir.join(name), bytes).map_err(|e| anyhow::anyhow!("{}: {e}", dir.join(name).display()))
+}
+
+/// Fixed-precision number for tables ("NA" for NaN).
+pub fn num(v: f64) -> String {
+    if v.is_nan() {
+        "NA".into()
+    } else {
+        format!("{v:.6}")
+    }
+}
+
+fn metrics_csv(rows: &[MetricRow]) -> String {
+    let mut s = String::from(
+        "model,cohort,n,events,auc,auc_se,auc_ci_low,auc_ci_high,auc_boot_low,auc_boot_high,threshold,sensitivity,specificity,accuracy,ppv,npv,f1,brier,calibration_slope,calibration_intercept\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            csv_field(&r.model),
+            csv_field(&r.cohort),
+            r.n,
+            r.events,
+            num(r.auc),
+            num(r.auc_se),
+            num(r.auc_ci.0),
+            num(r.auc_ci.1),
+            num(r.boot_ci.0),
+            num(r.boot_ci.1),
+            num(r.threshold),
+            num(r.sensitivity),
+            num(r.specificity),
+            num(r.accuracy),
+            num(r.ppv),
+            num(r.npv),
+            num(r.f1),
+            num(r.brier),
+            num(r.cal_slope),
+            num(r.cal_intercept)
+        );
+    }
+    s
+}
+
+fn icc_csv(run: &StudyRun) -> String {
+    let mut s = String::from("feature,form,icc,ci_low,ci_high,kept\n");
+    for r in &run.icc {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{}",
+            csv_field(&r.feature),
+            run.study.manifest.stability.icc,
+            num(r.value),
+            num(r.ci_low),
+            num(r.ci_high),
+            r.kept
+        );
+    }
+    s
+}
+
+fn selected_csv(run: &StudyRun) -> String {
+    let mut s = String::from("model,feature,coefficient,selection_frequency\n");
+    for r in &run.results {
+        let _ = writeln!(s, "{},(intercept),{},NA", csv_field(&r.model), num(r.intercept));
+        for c in &r.coefficients {
+            let _ = writeln!(s, "{},{},{},{}", csv_field(&r.model), csv_field(&c.name), num(c.coef), num(c.frequency));
+        }
+    }
+    s
+}
+
+fn predictions_csv(run: &StudyRun) -> String {
+    let mut s = String::from("model,cohort,patient,centre,outcome,probability\n");
+    for r in &run.results {
+        for c in &r.cohorts {
+            for (k, &i) in c.rows.iter().enumerate() {
+                let p = &run.cohort.patients[i];
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{},{},{}",
+                    csv_field(&r.model),
+                    csv_field(&c.cohort),
+                    csv_field(&p.id),
+                    csv_field(&p.centre),
+                    p.outcome,
+                    num(c.prob[k])
+                );
+            }
+        }
+    }
+    s
+}
+
+/// RFC 4180 quoting where needed.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn provenance(run: &StudyRun) -> anyhow::Result<String> {
+    let inputs: Vec<serde_json::Value> =
+        run.input_hashes.iter().map(|(f, h)| serde_json::json!({"file": f, "sha256": h})).collect();
+    let v = serde_json::json!({
+        "radstudy_version": env!("CARGO_PKG_VERSION"),
+        "manifest_file": run.study.path.display().to_string(),
+        "manifest_sha256": hex::encode(Sha256::digest(run.study.text.as_bytes())),
+        "manifest": run.study.text,
+        "seed": run.study.manifest.study.seed,
+        "settings": serde_json::to_value(&run.study.manifest)?,
+        "inputs": inputs,
+    });
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
+}

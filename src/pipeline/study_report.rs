@@ -1,0 +1,416 @@
+//! The study report: figures (ROC, calibration, ICC histogram, coefficients) and the report
+//! document in the order a paper has — design, preprocessing and features, stability,
+//! selection, models, results, published vs reproduced, provenance. Only arranges numbers
+//! computed elsewhere; must not compute a metric that `metrics` does not provide.
+
+use super::outputs::num;
+use super::StudyRun;
+use crate::metrics::binary::roc_curve;
+use crate::metrics::summary::{to_bool, MetricRow};
+use crate::report::doc::{Block, FigureBlock, ReportDoc, Section, Table};
+use crate::report::plots::{self, CalibrationBin, CalibrationSeries, RocSeries};
+
+/// A figure with its file stem and caption.
+pub struct NamedFigure {
+    pub name: String,
+    pub title: String,
+    pub caption: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// The cohorts shown in figures: internal CV and every external cohort.
+fn shown(cohort: &str) -> bool {
+    cohort != "train (apparent)"
+}
+
+/// Every figure of the report.
+pub fn figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<NamedFigure>> {
+    let mut out = Vec::new();
+    let mut roc_series = Vec::new();
+    let mut cal_series = Vec::new();
+    for r in &run.results {
+        for c in r.cohorts.iter().filter(|c| shown(&c.cohort)) {
+            let y = to_bool(&c.y);
+            let row = rows.iter().find(|m| m.model == r.model && m.cohort == c.cohort);
+            let label = match row {
+                Some(m) => format!("{} · {} (AUC {:.3}, {:.3}–{:.3})", r.model, c.cohort, m.auc, m.auc_ci.0, m.auc_ci.1),
+                None => format!("{} · {}", r.model, c.cohort),
+            };
+            if let Ok(roc) = roc_curve(&y, &c.prob) {
+                roc_series.push(RocSeries { label: label.clone(), fpr: roc.fpr, tpr: roc.tpr, band: None });
+            }
+            cal_series.push(CalibrationSeries {
+                label: format!("{} · {}", r.model, c.cohort),
+                bins: calibration_bins(&c.prob, &c.y, 5),
+                smooth: Vec::new(),
+                predictions: c.prob.clone(),
+            });
+        }
+    }
+    let title = &run.study.manifest.study.title;
+    if !roc_series.is_empty() {
+        let f = plots::roc(&roc_series, title)?;
+        out.push(named("roc", "ROC curves", "Receiver operating characteristic per model and cohort; AUC with DeLong 95% CI in the legend.", f));
+    }
+    if !cal_series.is_empty() {
+        let f = plots::calibration(&cal_series, title)?;
+        out.push(named(
+            "calibration",
+            "Calibration",
+            "Observed event rate against mean predicted probability in quintiles of prediction (95% Wilson CI), with the distribution of predictions below.",
+            f,
+        ));
+    }
+    let icc_vals: Vec<f64> = run.icc.iter().map(|r| r.value).filter(|v| v.is_finite()).collect();
+    if !icc_vals.is_empty() {
+        let s = &run.study.manifest.stability;
+        let f = plots::histogram(&icc_vals, 20, &s.icc, "Feature stability between observers", Some(s.threshold))?;
+        out.push(named("icc_histogram", "ICC histogram", "ICC of every extracted feature between the observers' masks; the line marks the threshold.", f));
+    }
+    for r in &run.results {
+        if r.coefficients.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = r.coefficients.iter().map(|c| c.name.clone()).collect();
+        let vals: Vec<f64> = r.coefficients.iter().map(|c| c.coef).collect();
+        let f = plots::coefficients(&names, &vals, "coefficient (per SD)", &format!("{} — final model", r.model))?;
+        out.push(named(
+            &format!("coefficients_{}", r.model),
+            &format!("Coefficients of {}", r.model),
+            "Logistic coefficients of the final model (fitted on all training patients), on the standardised scale.",
+            f,
+        ));
+    }
+    Ok(out)
+}
+
+fn named(name: &str, title: &str, caption: &str, f: plots::Figure) -> NamedFigure {
+    NamedFigure { name: name.into(), title: title.into(), caption: caption.into(), svg: f.svg, png: f.png }
+}
+
+/// Equal-size groups of predictions (sorted), observed rate with a 95% Wilson interval.
+fn calibration_bins(p: &[f64], y: &[f64], groups: usize) -> Vec<CalibrationBin> {
+    let mut idx: Vec<usize> = (0..p.len()).collect();
+    idx.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let g = groups.min(p.len()).max(1);
+    (0..g)
+        .filter_map(|k| {
+            let lo = k * p.len() / g;
+            let hi = (k + 1) * p.len() / g;
+            if hi <= lo {
+                return None;
+            }
+            let n = (hi - lo) as f64;
+            let pred = idx[lo..hi].iter().map(|&i| p[i]).sum::<f64>() / n;
+            let obs = idx[lo..hi].iter().map(|&i| y[i]).sum::<f64>() / n;
+            let z = 1.959964f64;
+            let centre = (obs + z * z / (2.0 * n)) / (1.0 + z * z / n);
+            let half = z / (1.0 + z * z / n) * (obs * (1.0 - obs) / n + z * z / (4.0 * n * n)).sqrt();
+            Some(CalibrationBin { predicted: pred, observed: obs, lo: centre - half, hi: centre + half })
+        })
+        .collect()
+}
+
+/// The report document.
+pub fn document(run: &StudyRun, rows: &[MetricRow], figures: &[NamedFigure]) -> ReportDoc {
+    let m = &run.study.manifest;
+    let mut warnings = Vec::new();
+    if m.cohort.synthetic.is_some() {
+        warnings.push(
+            "Synthetic cohort: every image, mask and outcome was generated by radstudy; these results demonstrate the pipeline, not a clinical finding.".to_string(),
+        );
+    }
+    warnings.extend(run.warnings.iter().cloned());
+    let fig = |name: &str| -> Option<Block> {
+        figures.iter().find(|f| f.name == name).map(|f| {
+            Block::Figure(FigureBlock {
+                title: f.title.clone(),
+                caption: f.caption.clone(),
+                svg: f.svg.clone(),
+                files: vec![format!("{}.svg", f.name), format!("{}.png", f.name)],
+            })
+        })
+    };
+    let mut sections = vec![
+        design_section(run),
+        features_section(run),
+        stability_section(run, fig("icc_histogram")),
+        selection_section(run, figures),
+    ];
+    let mut results = vec![Block::Table(metrics_table(rows)), Block::Paragraph(threshold_note(run))];
+    results.extend(fig("roc"));
+    results.extend(fig("calibration"));
+    sections.push(Section { id: "results".into(), title: "Results".into(), blocks: results });
+    sections.push(published_section(run, rows));
+    sections.push(provenance_section(run));
+    ReportDoc {
+        title: m.study.title.clone(),
+        subtitle: format!("radstudy {} · study `{}` · seed {}", env!("CARGO_PKG_VERSION"), m.study.name, m.study.seed),
+        warnings,
+        sections,
+    }
+}
+
+fn design_section(run: &StudyRun) -> Section {
+    let m = &run.study.manifest;
+    let (train, tests) = crate::validate::training_rows(m, &run.cohort.patients.iter().map(|p| p.centre.clone()).collect::<Vec<_>>());
+    let mut rows = Vec::new();
+    for c in run.cohort.centres() {
+        let pts: Vec<_> = run.cohort.patients.iter().filter(|p| p.centre == c).collect();
+        let events = pts.iter().filter(|p| p.outcome == 1).count();
+        let role = if tests.iter().any(|(n, _)| n == &c) {
+            "external validation"
+        } else if train.iter().any(|&i| run.cohort.patients[i].centre == c) {
+            "training + internal CV"
+        } else {
+            "not used"
+        };
+        rows.push(vec![c.clone(), pts.len().to_string(), events.to_string(), role.to_string()]);
+    }
+    let mut blocks = vec![Block::KeyValue(vec![
+        ("Outcome".into(), format!("`{}` (binary)", m.study.outcome)),
+        ("Cohort".into(), run.cohort.source.display().to_string()),
+        ("Patients".into(), run.cohort.patients.len().to_string()),
+        ("Sequences".into(), m.sequences.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ")),
+        (
+            "ROIs".into(),
+            m.rois
+                .iter()
+                .map(|r| match r.ring_mm {
+                    Some([a, b]) => format!("{} (ring {a}–{b} mm outside the tumour)", r.name),
+                    None => format!("{} (tumour)", r.name),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("Validation".into(), validation_text(m)),
+    ])];
+    blocks.push(Block::Table(Table {
+        title: "Centres".into(),
+        header: vec!["centre".into(), "patients".into(), "events".into(), "role".into()],
+        rows,
+        note: None,
+    }));
+    Section { id: "design".into(), title: "Design".into(), blocks }
+}
+
+fn validation_text(m: &crate::manifest::Manifest) -> String {
+    let mut parts = Vec::new();
+    if let Some(i) = &m.validation.internal {
+        parts.push(format!("{}× repeated stratified {}-fold cross-validation on the training centres", i.repeats, i.folds));
+    }
+    if let Some(e) = &m.validation.external {
+        parts.push(format!("final model fitted on {} and tested once on each of {}", e.train.join(", "), e.test.join(", ")));
+    }
+    parts.join("; ") + ". Scaling, selection, λ tuning and the model are fitted inside each training split only."
+}
+
+fn features_section(run: &StudyRun) -> Section {
+    let m = &run.study.manifest;
+    let p = &m.preprocess;
+    let disc = match (p.discretise.bin_count, p.discretise.bin_width) {
+        (_, Some(w)) => format!("fixed bin size {w}"),
+        (Some(n), None) => format!("fixed bin number {n}"),
+        _ => "fixed bin number 32".into(),
+    };
+    let kv = vec![
+        ("Software".into(), format!("radstudy {} (IBSI 1 definitions)", env!("CARGO_PKG_VERSION"))),
+        (
+            "Interpolation".into(),
+            match p.resample_mm {
+                Some(r) => format!("resampled to {}×{}×{} mm ({:?}), ROI partial-volume threshold 0.5", r[0], r[1], r[2], p.interpolation),
+                None => "none (native voxel spacing)".into(),
+            },
+        ),
+        ("Intensity normalisation".into(), format!("{:?} over the ROI", p.normalise)),
+        (
+            "Re-segmentation".into(),
+            match (p.resegment_range, p.outlier_sd) {
+                (None, None) => "none".into(),
+                (r, o) => format!("range {r:?}, outlier filter {o:?} SD"),
+            },
+        ),
+        ("Discretisation".into(), disc),
+        ("Families".into(), m.features.families.join(", ")),
+        ("Texture aggregation".into(), "3D, merged (GLCM, GLRLM); 3D (zone, neighbourhood families); distance 1".into()),
+        ("Features per patient".into(), run.features.columns.len().to_string()),
+    ];
+    Section { id: "features".into(), title: "Preprocessing and features".into(), blocks: vec![Block::KeyValue(kv)] }
+}
+
+fn stability_section(run: &StudyRun, hist: Option<Block>) -> Section {
+    let s = &run.study.manifest.stability;
+    let kept = run.icc.iter().filter(|r| r.kept).count();
+    let mut blocks = vec![Block::Paragraph(if run.icc.is_empty() {
+        "No second segmentation was available, so no stability filter was applied.".to_string()
+    } else {
+        format!(
+            "{} between the observers' masks, computed once on all patients (it uses no outcome, so it cannot leak it). Features with {} ≥ {} were kept: {kept} of {}.",
+            s.icc,
+            if s.filter_on == "lower_ci" { "lower 95% CI bound" } else { "ICC" },
+            s.threshold,
+            run.icc.len()
+        )
+    })];
+    blocks.extend(hist);
+    Section { id: "stability".into(), title: "Stability".into(), blocks }
+}
+
+fn selection_section(run: &StudyRun, figures: &[NamedFigure]) -> Section {
+    let mut blocks = Vec::new();
+    for r in &run.results {
+        let funnel = Table {
+            title: format!("{} — features left after each step (final fit on all training patients)", r.model),
+            header: vec!["step".into(), "features".into()],
+            rows: r.trace.iter().map(|t| vec![t.step.clone(), t.remaining.to_string()]).collect(),
+            note: None,
+        };
+        let mut coef_rows = vec![vec!["(intercept)".into(), num(r.intercept), "".into()]];
+        coef_rows.extend(
+            r.coefficients.iter().map(|c| vec![c.name.clone(), num(c.coef), format!("{:.0}%", 100.0 * c.frequency)]),
+        );
+        blocks.push(Block::Table(funnel));
+        blocks.push(Block::Table(Table {
+            title: format!("{} — final model", r.model),
+            header: vec!["feature".into(), "coefficient (per SD)".into(), "selected in CV splits".into()],
+            rows: coef_rows,
+            note: Some(format!("Selection frequency over {} internal-CV training splits.", r.n_splits)),
+        }));
+        if let Some(f) = figures.iter().find(|f| f.name == format!("coefficients_{}", r.model)) {
+            blocks.push(Block::Figure(FigureBlock {
+                title: f.title.clone(),
+                caption: f.caption.clone(),
+                svg: f.svg.clone(),
+                files: vec![format!("{}.svg", f.name), format!("{}.png", f.name)],
+            }));
+        }
+    }
+    Section { id: "selection".into(), title: "Selection and models".into(), blocks }
+}
+
+fn metrics_table(rows: &[MetricRow]) -> Table {
+    let f3 = |v: f64| if v.is_nan() { "NA".to_string() } else { format!("{v:.3}") };
+    Table {
+        title: "Discrimination and calibration".into(),
+        header: ["model", "cohort", "n", "events", "AUC (95% CI, DeLong)", "bootstrap CI", "sens", "spec", "acc", "Brier", "cal. slope"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let auc = match r.repeat_auc {
+                    Some((mean, lo, hi)) => format!(
+                        "{} ({}–{}); per repeat {} [{}–{}]",
+                        f3(r.auc),
+                        f3(r.auc_ci.0),
+                        f3(r.auc_ci.1),
+                        f3(mean),
+                        f3(lo),
+                        f3(hi)
+                    ),
+                    None => format!("{} ({}–{})", f3(r.auc), f3(r.auc_ci.0), f3(r.auc_ci.1)),
+                };
+                vec![
+                    r.model.clone(),
+                    r.cohort.clone(),
+                    r.n.to_string(),
+                    r.events.to_string(),
+                    auc,
+                    format!("{}–{}", f3(r.boot_ci.0), f3(r.boot_ci.1)),
+                    f3(r.sensitivity),
+                    f3(r.specificity),
+                    f3(r.accuracy),
+                    f3(r.brier),
+                    f3(r.cal_slope),
+                ]
+            })
+            .collect(),
+        note: Some("Internal CV: each patient's out-of-fold probability averaged over repeats; AUC of the repeat-wise pooled predictions in brackets.".into()),
+    }
+}
+
+fn threshold_note(run: &StudyRun) -> String {
+    run.results
+        .iter()
+        .map(|r| format!("{}: threshold {:.3} — {}.", r.model, r.threshold, r.threshold_rule))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn published_section(run: &StudyRun, rows: &[MetricRow]) -> Section {
+    let m = &run.study.manifest;
+    let mut blocks = Vec::new();
+    let truth_auc = |cohort: &str| -> Option<f64> {
+        let t = run.truth.as_ref()?;
+        let centre = cohort.strip_prefix("external ")?;
+        t.pointer(&format!("/by_centre/{centre}/true_auc")).and_then(|v| v.as_f64())
+    };
+    let mut table_rows = Vec::new();
+    for r in rows.iter().filter(|r| r.cohort != "train (apparent)") {
+        let published = m.published.as_ref().and_then(|p| {
+            let is_target = (p.compare_with == "external" && r.cohort.starts_with("external"))
+                || (p.compare_with == "internal_cv" && r.cohort == "internal CV");
+            if is_target {
+                p.auc_test
+            } else {
+                None
+            }
+        });
+        let in_ci = |v: f64| if v >= r.auc_ci.0 && v <= r.auc_ci.1 { "yes" } else { "no" };
+        table_rows.push(vec![
+            r.model.clone(),
+            r.cohort.clone(),
+            published.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into()),
+            format!("{:.3} ({:.3}–{:.3})", r.auc, r.auc_ci.0, r.auc_ci.1),
+            published.map(|v| format!("{:+.3}", r.auc - v)).unwrap_or_else(|| "–".into()),
+            published.map(in_ci).unwrap_or("–").to_string(),
+            truth_auc(&r.cohort).map(|t| format!("{t:.3} (in CI: {})", in_ci(t))).unwrap_or_else(|| "–".into()),
+        ]);
+    }
+    if let Some(p) = &m.published {
+        blocks.push(Block::KeyValue(vec![
+            ("Source".into(), p.source.clone()),
+            ("Published cohorts".into(), format!("training {} / validation {}", opt(p.train_n), opt(p.test_n))),
+            ("Published validation AUC".into(), p.auc_test.map(|v| format!("{v:.3}")).unwrap_or_else(|| "not reported".into())),
+        ]));
+    }
+    blocks.push(Block::Table(Table {
+        title: "Published vs reproduced".into(),
+        header: ["model", "cohort", "published AUC", "our AUC (95% CI)", "difference", "published in our CI", "generating model's true AUC"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: table_rows,
+        note: Some("The true AUC is that of the synthetic cohort's generating model on the same patients (truth.json): the best any model could reach.".into()),
+    }));
+    Section { id: "published".into(), title: "Published vs reproduced".into(), blocks }
+}
+
+fn opt(v: Option<u32>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+fn provenance_section(run: &StudyRun) -> Section {
+    use sha2::{Digest, Sha256};
+    Section {
+        id: "provenance".into(),
+        title: "Provenance".into(),
+        blocks: vec![Block::KeyValue(vec![
+            ("radstudy".into(), env!("CARGO_PKG_VERSION").into()),
+            ("Manifest".into(), run.study.path.display().to_string()),
+            ("Manifest SHA-256".into(), hex::encode(Sha256::digest(run.study.text.as_bytes()))),
+            ("Seed".into(), run.study.manifest.study.seed.to_string()),
+            ("Input files hashed".into(), format!("{} (see provenance.json)", run.input_hashes.len())),
+        ])],
+    }
+}
+
+/// The report as Markdown, figures linked to their PNG files.
+pub fn markdown(doc: &ReportDoc) -> String {
+    crate::report::markdown::render_markdown(doc, |f| {
+        let png = f.files.iter().find(|p| p.ends_with(".png")).cloned().unwrap_or_default();
+        format!("![{}]({png})", f.title)
+    })
+}

@@ -1,0 +1,157 @@
+//! Fitting one split: the selection chain, scaling and the final model, all from a
+//! `TrainSet` (training rows only), giving a `FittedModel` that predicts any rows.
+//! Must not see held-out rows: nothing here accepts them except `FittedModel::predict`.
+
+use super::split::{stratified_fold_ids, TrainSet};
+use crate::manifest::{LambdaRule, ModelSpec, SelectStep};
+use crate::model::lasso_select;
+use crate::model::logistic::{self, LogisticFit, LogisticOptions, Penalty};
+use crate::select::correlation::correlation_filter;
+use crate::select::scale::Scaler;
+use crate::select::univariate;
+use ndarray::{Array1, Array2, Axis};
+
+/// Features left after one selection step (for the report's funnel table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTrace {
+    pub step: String,
+    pub remaining: usize,
+}
+
+/// A model fitted on one split's training rows.
+#[derive(Debug, Clone)]
+pub struct FittedModel {
+    /// Columns of the full design matrix the model uses, in order.
+    pub columns: Vec<usize>,
+    pub scaler: Scaler,
+    pub fit: LogisticFit,
+    pub trace: Vec<StepTrace>,
+}
+
+impl FittedModel {
+    /// Predicted probabilities for any rows of the full design matrix.
+    pub fn predict(&self, x: &Array2<f64>) -> Vec<f64> {
+        let xs = self.scaler.apply(&x.select(Axis(1), &self.columns));
+        logistic::predict_proba(&self.fit, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| vec![f64::NAN; x.nrows()])
+    }
+
+    /// Linear predictor (the radiomics score) for any rows.
+    pub fn linear_predictor(&self, x: &Array2<f64>) -> Vec<f64> {
+        let xs = self.scaler.apply(&x.select(Axis(1), &self.columns));
+        logistic::linear_predictor(&self.fit, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| vec![f64::NAN; x.nrows()])
+    }
+}
+
+/// Run the selection chain on `candidates` (radiomics columns), then fit the model on the
+/// survivors plus `forced` columns (clinical inputs). `seed` drives inner CV folds.
+pub fn fit_split(
+    train: &TrainSet,
+    candidates: &[usize],
+    forced: &[usize],
+    steps: &[SelectStep],
+    spec: &ModelSpec,
+    seed: u64,
+) -> anyhow::Result<FittedModel> {
+    let mut cols: Vec<usize> = candidates.to_vec();
+    let mut trace = vec![StepTrace { step: "candidates".into(), remaining: cols.len() }];
+    for step in steps {
+        if cols.is_empty() {
+            break;
+        }
+        let sub = train.with_columns(&cols);
+        let keep = apply_step(&sub, step, seed)?;
+        cols = keep.into_iter().map(|k| cols[k]).collect();
+        trace.push(StepTrace { step: step_label(step), remaining: cols.len() });
+    }
+    let mut columns = cols;
+    columns.extend_from_slice(forced);
+    let sub = train.with_columns(&columns);
+    let scaler = Scaler::fit(&sub);
+    let scaled = sub.map_x(|x| scaler.apply(x));
+    let penalty = match spec.penalty.as_str() {
+        "l2" => Penalty::L2 { c: spec.c },
+        _ => Penalty::None,
+    };
+    let opts = LogisticOptions { penalty, ..Default::default() };
+    let fit = logistic::fit_logistic(scaled.x(), scaled.y(), &opts)
+        .map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?;
+    Ok(FittedModel { columns, scaler, fit, trace })
+}
+
+fn step_label(step: &SelectStep) -> String {
+    match step {
+        SelectStep::Variance { min } => format!("variance > {min}"),
+        SelectStep::MannWhitney { p, fdr } => format!("Mann–Whitney {} < {p}", if *fdr { "BH q" } else { "p" }),
+        SelectStep::Correlation { max_abs_r } => format!("|Pearson r| ≤ {max_abs_r}"),
+        SelectStep::Lasso { rule, .. } => format!("L1 logistic (λ {})", if *rule == LambdaRule::Min { "min" } else { "1-SE" }),
+        SelectStep::KBest { k } => format!("{k} best (Mann–Whitney p)"),
+    }
+}
+
+/// One selection step on the training rows; returns kept positions within `train`'s columns.
+fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<Vec<usize>> {
+    let x = train.x();
+    let y = train.y();
+    let p = x.ncols();
+    Ok(match step {
+        SelectStep::Variance { min } => (0..p).filter(|&j| column_variance(x, j) > *min).collect(),
+        SelectStep::MannWhitney { p: alpha, fdr } => {
+            let pv = mwu_pvalues(x, y);
+            let q = if *fdr { univariate::benjamini_hochberg(&pv) } else { pv };
+            (0..p).filter(|&j| q[j] < *alpha).collect()
+        }
+        SelectStep::KBest { k } => {
+            let pv = mwu_pvalues(x, y);
+            let mut order: Vec<usize> = (0..p).collect();
+            order.sort_by(|&a, &b| pv[a].total_cmp(&pv[b]).then(a.cmp(&b)));
+            let mut keep: Vec<usize> = order.into_iter().take(*k).collect();
+            keep.sort_unstable();
+            keep
+        }
+        SelectStep::Correlation { max_abs_r } => {
+            let yb: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+            let rel: Vec<f64> = (0..p)
+                .map(|j| (crate::metrics::binary::auc(&yb, &x.column(j).to_vec()).unwrap_or(0.5) - 0.5).abs())
+                .collect();
+            correlation_filter(x, &rel, *max_abs_r)
+        }
+        SelectStep::Lasso { folds, rule, max_features } => {
+            let scaler = Scaler::fit(train);
+            let z = scaler.apply(x);
+            let folds = (*folds).min(min_class(y)).max(2);
+            let ids = stratified_fold_ids(y, folds, seed ^ 0x1A55_0000);
+            let coef = lasso_select::lasso_logistic_cv_coefficients(&z, y, &ids, *rule == LambdaRule::Min)?;
+            let mut keep: Vec<usize> = (0..p).filter(|&j| coef[j] != 0.0).collect();
+            if let Some(m) = max_features {
+                keep.sort_by(|&a, &b| coef[b].abs().total_cmp(&coef[a].abs()).then(a.cmp(&b)));
+                keep.truncate(*m);
+                keep.sort_unstable();
+            }
+            keep
+        }
+    })
+}
+
+fn min_class(y: &Array1<f64>) -> usize {
+    let pos = y.iter().filter(|&&v| v == 1.0).count();
+    pos.min(y.len() - pos)
+}
+
+fn column_variance(x: &Array2<f64>, j: usize) -> f64 {
+    let c = x.column(j);
+    let n = c.len() as f64;
+    let m = c.sum() / n;
+    c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0).max(1.0)
+}
+
+/// Two-sided Mann–Whitney p per column (positives vs negatives); 1 where undefined.
+fn mwu_pvalues(x: &Array2<f64>, y: &Array1<f64>) -> Vec<f64> {
+    (0..x.ncols())
+        .map(|j| {
+            let c = x.column(j);
+            let pos: Vec<f64> = c.iter().zip(y).filter(|(_, &t)| t == 1.0).map(|(v, _)| *v).collect();
+            let neg: Vec<f64> = c.iter().zip(y).filter(|(_, &t)| t != 1.0).map(|(v, _)| *v).collect();
+            univariate::mann_whitney_u(&pos, &neg).map(|r| r.p).unwrap_or(1.0)
+        })
+        .collect()
+}
