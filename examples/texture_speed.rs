@@ -20,11 +20,7 @@ fn main() {
     let morph = Array3::from_shape_fn(shape, |(i, j, k)| inside(i, j, k));
     let levels = morph.mapv(|m| if m { rng.random_range(1..=32u32) } else { 0 });
     let n_roi = morph.iter().filter(|&&m| m).count();
-    let input = TextureInput {
-        levels: &levels,
-        morph_mask: &morph,
-        n_levels: 32,
-    };
+    let input = TextureInput { levels: &levels, morph_mask: &morph, n_levels: 32 };
     let settings = TextureSettings::default();
     println!("ROI: {n_roi} voxels of {:?}, 32 levels", shape);
 
@@ -40,28 +36,18 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    println!(
-        "all families, default aggregation: {:.1} ms",
-        start.elapsed().as_secs_f64() * 1e3
-    );
+    println!("all families, default aggregation: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
 
     let start = Instant::now();
     let mut n = 0;
     for family in TextureFamily::ALL {
         n += compute_all(&input, family, &settings).unwrap().len();
     }
-    println!(
-        "all families, all aggregations ({n} features): {:.1} ms",
-        start.elapsed().as_secs_f64() * 1e3
-    );
+    println!("all families, all aggregations ({n} features): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
 
     let full = Array3::from_elem(shape, true);
     let levels_full = full.mapv(|_| rng.random_range(1..=32u32));
-    let input = TextureInput {
-        levels: &levels_full,
-        morph_mask: &full,
-        n_levels: 32,
-    };
+    let input = TextureInput { levels: &levels_full, morph_mask: &full, n_levels: 32 };
     let start = Instant::now();
     for family in TextureFamily::ALL {
         compute(&input, family, default_aggregation(family), &settings).unwrap();

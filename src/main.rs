@@ -58,7 +58,9 @@ fn main() -> ExitCode {
             }
         }),
         Command::Check { manifest } => radstudy::pipeline::check(&manifest).map(|msg| println!("{msg}")),
-        Command::Synth { manifest } => radstudy::pipeline::synth_only(&manifest, &opts).map(|p| println!("{}", p.display())),
+        Command::Synth { manifest } => {
+            radstudy::pipeline::synth_only(&manifest, &opts).map(|p| println!("{}", p.display()))
+        }
         Command::Ibsi { reference } => radstudy::pipeline::ibsi(reference.as_deref()).map(|t| print!("{t}")),
     };
     match result {

@@ -7,15 +7,7 @@ use refdata::{close, num, read_csv, read_index_matrix, read_json, Table};
 use serde_json::Value;
 
 const EXACT: f64 = 1e-9;
-const MODELS: [&str; 7] = [
-    "logreg_l2",
-    "logreg_l1_saga",
-    "logreg_l1_liblinear",
-    "svm_linear",
-    "svm_rbf",
-    "rf",
-    "gb",
-];
+const MODELS: [&str; 7] = ["logreg_l2", "logreg_l1_saga", "logreg_l1_liblinear", "svm_linear", "svm_rbf", "rf", "gb"];
 
 fn classification() -> Value {
     read_json("results/wdbc_classification.json")
@@ -33,12 +25,7 @@ fn test_set_auc_and_delong() {
     for m in MODELS {
         let s = t.f64(m);
         let refm = &r["test"][m];
-        close(
-            &format!("{m} auc"),
-            auc(&y, &s).unwrap(),
-            num(refm, "auc"),
-            EXACT,
-        );
+        close(&format!("{m} auc"), auc(&y, &s).unwrap(), num(refm, "auc"), EXACT);
         let d = delong_auc(&y, &s).unwrap();
         for (got, key) in [
             (d.auc, "auc"),
@@ -49,20 +36,10 @@ fn test_set_auc_and_delong() {
             (d.ci_lower_unclipped, "ci_lower_unclipped"),
             (d.ci_upper_unclipped, "ci_upper_unclipped"),
         ] {
-            close(
-                &format!("{m} delong {key}"),
-                got,
-                num(refm, &format!("delong/{key}")),
-                EXACT,
-            );
+            close(&format!("{m} delong {key}"), got, num(refm, &format!("delong/{key}")), EXACT);
         }
         // the ROC curve integrates to the same AUC
-        close(
-            &format!("{m} roc area"),
-            roc_curve(&y, &s).unwrap().area(),
-            num(refm, "auc"),
-            EXACT,
-        );
+        close(&format!("{m} roc area"), roc_curve(&y, &s).unwrap().area(), num(refm, "auc"), EXACT);
     }
 }
 
@@ -100,18 +77,8 @@ fn bootstrap_ci_from_shipped_index_matrix() {
         let b = bootstrap_percentile_ci(&y, &t.f64(m), &idx, 0.95, auc).unwrap();
         let refb = &r["test"][m]["bootstrap_stratified_2000"];
         assert_eq!(b.n_boot_used as f64, num(refb, "n_boot_used"));
-        close(
-            &format!("{m} boot lower"),
-            b.lower,
-            num(refb, "percentile_ci_lower"),
-            EXACT,
-        );
-        close(
-            &format!("{m} boot upper"),
-            b.upper,
-            num(refb, "percentile_ci_upper"),
-            EXACT,
-        );
+        close(&format!("{m} boot lower"), b.lower, num(refb, "percentile_ci_lower"), EXACT);
+        close(&format!("{m} boot upper"), b.upper, num(refb, "percentile_ci_upper"), EXACT);
         close(&format!("{m} boot mean"), b.mean, num(refb, "mean"), EXACT);
         close(&format!("{m} boot sd"), b.sd, num(refb, "sd"), EXACT);
     }
@@ -126,24 +93,12 @@ fn bootstrap_ci_from_seeded_resamples_within_mc_tolerance() {
     assert_eq!(idx, stratified_bootstrap_indices(&y, 2000, 20240601));
     assert_ne!(idx, stratified_bootstrap_indices(&y, 2000, 7));
     let n_pos = y.iter().filter(|&&v| v).count();
-    assert!(idx
-        .iter()
-        .all(|row| row.len() == y.len() && row.iter().filter(|&&i| y[i]).count() == n_pos));
+    assert!(idx.iter().all(|row| row.len() == y.len() && row.iter().filter(|&&i| y[i]).count() == n_pos));
     for m in ["logreg_l2", "svm_linear", "gb"] {
         let b = bootstrap_percentile_ci(&y, &t.f64(m), &idx, 0.95, auc).unwrap();
         let refb = &r["test"][m]["bootstrap_stratified_2000"];
-        close(
-            &format!("{m} mc lower"),
-            b.lower,
-            num(refb, "percentile_ci_lower"),
-            0.005,
-        );
-        close(
-            &format!("{m} mc upper"),
-            b.upper,
-            num(refb, "percentile_ci_upper"),
-            0.005,
-        );
+        close(&format!("{m} mc lower"), b.lower, num(refb, "percentile_ci_lower"), 0.005);
+        close(&format!("{m} mc upper"), b.upper, num(refb, "percentile_ci_upper"), 0.005);
     }
 }
 
@@ -156,18 +111,8 @@ fn brier_and_scaled_brier() {
         let b = brier_score(&y, &t.f64(m)).unwrap();
         let refb = &r["test"][m]["brier"];
         close(&format!("{m} brier"), b.brier, num(refb, "brier"), EXACT);
-        close(
-            &format!("{m} scaled"),
-            b.brier_scaled,
-            num(refb, "brier_scaled"),
-            EXACT,
-        );
-        close(
-            &format!("{m} null"),
-            b.brier_null_prevalence,
-            num(refb, "brier_null_prevalence"),
-            EXACT,
-        );
+        close(&format!("{m} scaled"), b.brier_scaled, num(refb, "brier_scaled"), EXACT);
+        close(&format!("{m} null"), b.brier_null_prevalence, num(refb, "brier_null_prevalence"), EXACT);
     }
 }
 
@@ -181,11 +126,7 @@ fn calibration_slope_intercept_citl() {
             let refc = &r["test"][m][key];
             assert_eq!(num(refc, "eps_clip"), eps);
             let c = calibration(&y, &t.f64(m), eps).unwrap();
-            assert_eq!(
-                c.n_clipped as f64,
-                num(refc, "n_clipped"),
-                "{m} {key} n_clipped"
-            );
+            assert_eq!(c.n_clipped as f64, num(refc, "n_clipped"), "{m} {key} n_clipped");
             // Converged Newton fits: the offset (CITL) fit, the joint-fit coefficients and
             // the rates agree with the reference to 1e-9.
             for (got, k) in [
@@ -210,12 +151,7 @@ fn calibration_slope_intercept_citl() {
                 (c.intercept_joint_se, "intercept_joint_se"),
             ] {
                 let want = num(refc, k);
-                close(
-                    &format!("{m} {key} {k}"),
-                    got,
-                    want,
-                    2e-5 * want.abs().max(1.0),
-                );
+                close(&format!("{m} {key} {k}"), got, want, 2e-5 * want.abs().max(1.0));
             }
         }
     }
@@ -244,24 +180,9 @@ fn check_hl(m: &str, got: &HosmerLemeshow, refh: &Value) {
     for (gr, rg) in got.groups.iter().zip(table) {
         assert_eq!(gr.n as f64, num(rg, "n"), "{m} group n");
         assert_eq!(gr.obs_events as f64, num(rg, "obs_events"), "{m} group obs");
-        close(
-            &format!("{m} group exp"),
-            gr.exp_events,
-            num(rg, "exp_events"),
-            EXACT,
-        );
-        close(
-            &format!("{m} group p_min"),
-            gr.p_min,
-            num(rg, "p_min"),
-            EXACT,
-        );
-        close(
-            &format!("{m} group p_max"),
-            gr.p_max,
-            num(rg, "p_max"),
-            EXACT,
-        );
+        close(&format!("{m} group exp"), gr.exp_events, num(rg, "exp_events"), EXACT);
+        close(&format!("{m} group p_min"), gr.p_min, num(rg, "p_min"), EXACT);
+        close(&format!("{m} group p_max"), gr.p_max, num(rg, "p_max"), EXACT);
     }
 }
 
@@ -296,12 +217,7 @@ fn check_confusion(what: &str, c: &ConfusionMetrics, refc: &Value) {
     }
     // F1 is not stored; it is the harmonic mean of the stored PPV and sensitivity
     let (ppv, sens) = (num(refc, "ppv"), num(refc, "sensitivity"));
-    close(
-        &format!("{what} f1"),
-        c.f1,
-        2.0 * ppv * sens / (ppv + sens),
-        EXACT,
-    );
+    close(&format!("{what} f1"), c.f1, 2.0 * ppv * sens / (ppv + sens), EXACT);
 }
 
 #[test]
@@ -310,10 +226,7 @@ fn youden_thresholds_and_test_confusion() {
     let test = preds("wdbc_test_predictions.csv");
     let y = test.bool01("y");
     for (file, key) in [
-        (
-            "wdbc_train_apparent_predictions.csv",
-            "youden_train_apparent",
-        ),
+        ("wdbc_train_apparent_predictions.csv", "youden_train_apparent"),
         ("wdbc_train_oof_predictions.csv", "youden_train_oof"),
     ] {
         let train = preds(file);
@@ -321,12 +234,7 @@ fn youden_thresholds_and_test_confusion() {
         for m in MODELS {
             let refy = &r["test"][m][key];
             let yd = youden_threshold(&ytr, &train.f64(m)).unwrap();
-            close(
-                &format!("{m} {key} thr"),
-                yd.threshold,
-                num(refy, "threshold"),
-                EXACT,
-            );
+            close(&format!("{m} {key} thr"), yd.threshold, num(refy, "threshold"), EXACT);
             close(&format!("{m} {key} J"), yd.j, num(refy, "J_train"), EXACT);
             let c = confusion_at_threshold(&y, &test.f64(m), yd.threshold).unwrap();
             check_confusion(&format!("{m} {key}"), &c, &refy["test"]);
@@ -348,65 +256,23 @@ fn train_and_cross_validated_auc() {
     let fold = cv.f64("fold");
     for m in MODELS {
         let a = auc(&app.bool01("y"), &app.f64(m)).unwrap();
-        close(
-            &format!("{m} train apparent"),
-            a,
-            num(&r["test"][m], "train_apparent_auc"),
-            EXACT,
-        );
+        close(&format!("{m} train apparent"), a, num(&r["test"][m], "train_apparent_auc"), EXACT);
         let a = auc(&oof.bool01("y"), &oof.f64(m)).unwrap();
-        close(
-            &format!("{m} train oof"),
-            a,
-            num(&r["test"][m], "train_oof_auc"),
-            EXACT,
-        );
+        close(&format!("{m} train oof"), a, num(&r["test"][m], "train_oof_auc"), EXACT);
         let s = cv.f64(m);
         let refc = &r["cv5"][m];
-        close(
-            &format!("{m} pooled"),
-            auc(&ycv, &s).unwrap(),
-            num(refc, "pooled_oof_auc"),
-            EXACT,
-        );
+        close(&format!("{m} pooled"), auc(&ycv, &s).unwrap(), num(refc, "pooled_oof_auc"), EXACT);
         let d = delong_auc(&ycv, &s).unwrap();
-        close(
-            &format!("{m} pooled se"),
-            d.se,
-            num(refc, "pooled_oof_delong/se"),
-            EXACT,
-        );
-        close(
-            &format!("{m} pooled lo"),
-            d.ci_lower,
-            num(refc, "pooled_oof_delong/ci_lower"),
-            EXACT,
-        );
-        close(
-            &format!("{m} pooled hi"),
-            d.ci_upper,
-            num(refc, "pooled_oof_delong/ci_upper"),
-            EXACT,
-        );
+        close(&format!("{m} pooled se"), d.se, num(refc, "pooled_oof_delong/se"), EXACT);
+        close(&format!("{m} pooled lo"), d.ci_lower, num(refc, "pooled_oof_delong/ci_lower"), EXACT);
+        close(&format!("{m} pooled hi"), d.ci_upper, num(refc, "pooled_oof_delong/ci_upper"), EXACT);
         let b = brier_score(&ycv, &s).unwrap();
-        close(
-            &format!("{m} pooled brier"),
-            b.brier,
-            num(refc, "pooled_oof_brier"),
-            EXACT,
-        );
+        close(&format!("{m} pooled brier"), b.brier, num(refc, "pooled_oof_brier"), EXACT);
         let fold_auc = refc["fold_auc"].as_array().unwrap();
         for (k, want) in fold_auc.iter().enumerate() {
-            let (yk, sk): (Vec<bool>, Vec<f64>) = (0..ycv.len())
-                .filter(|&i| fold[i] == k as f64)
-                .map(|i| (ycv[i], s[i]))
-                .unzip();
-            close(
-                &format!("{m} fold {k}"),
-                auc(&yk, &sk).unwrap(),
-                want.as_f64().unwrap(),
-                EXACT,
-            );
+            let (yk, sk): (Vec<bool>, Vec<f64>) =
+                (0..ycv.len()).filter(|&i| fold[i] == k as f64).map(|i| (ycv[i], s[i])).unzip();
+            close(&format!("{m} fold {k}"), auc(&yk, &sk).unwrap(), want.as_f64().unwrap(), EXACT);
         }
     }
 }
@@ -434,18 +300,10 @@ fn decision_curve_net_benefit() {
                 (pt.net_benefit_treat_all, "net_benefit_treat_all"),
                 (pt.net_benefit_treat_none, "net_benefit_treat_none"),
                 (pt.standardized_net_benefit, "standardized_net_benefit"),
-                (
-                    pt.interventions_avoided_per_100,
-                    "interventions_avoided_per_100",
-                ),
+                (pt.interventions_avoided_per_100, "interventions_avoided_per_100"),
             ] {
                 close(&format!("{m} t={} {k}", pt.threshold), got, want(k), EXACT);
-                close(
-                    &format!("{m} t={} json {k}", pt.threshold),
-                    got,
-                    num(jp, k),
-                    EXACT,
-                );
+                close(&format!("{m} t={} json {k}", pt.threshold), got, num(jp, k), EXACT);
             }
             row += 1;
         }

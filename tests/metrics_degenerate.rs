@@ -9,10 +9,7 @@ fn binary_metrics_reject_degenerate_input() {
     let s = [0.1, 0.2, 0.3];
     assert!(matches!(auc(&y, &s), Err(StatsError::EmptyClass { .. })));
     assert!(delong_auc(&[true, false, false], &s).is_err());
-    assert!(matches!(
-        auc(&y, &s[..2]),
-        Err(StatsError::LengthMismatch { .. })
-    ));
+    assert!(matches!(auc(&y, &s[..2]), Err(StatsError::LengthMismatch { .. })));
     assert!(auc(&[true, false], &[f64::NAN, 0.1]).is_err());
     assert!(calibration(&[true, false], &[1.5, 0.2], 1e-6).is_err());
     assert!(hosmer_lemeshow(&[true, false], &[0.5, 0.2], 2, HlGrouping::EqualSize).is_err());
@@ -34,25 +31,11 @@ fn survival_metrics_reject_degenerate_input() {
     let e = [true, true, false, true];
     assert!(logrank_test(&t, &e, &[true; 4]).is_err());
     // all events in one group: monotone likelihood, HR diverges
-    assert!(
-        cox_hazard_ratio_binary(&t, &[true, true, false, false], &[true, true, false, false])
-            .is_err()
-    );
-    assert!(matches!(
-        harrell_c(&t, &[false; 4], &[0.0; 4]),
-        Err(StatsError::NoComparablePairs)
-    ));
+    assert!(cox_hazard_ratio_binary(&t, &[true, true, false, false], &[true, true, false, false]).is_err());
+    assert!(matches!(harrell_c(&t, &[false; 4], &[0.0; 4]), Err(StatsError::NoComparablePairs)));
     assert!(kaplan_meier(&[-1.0], &[true]).is_err());
     // test time beyond the last training time with G > 0 there
-    assert!(uno_c(
-        &[1.0, 2.0],
-        &[false, true],
-        &[1.0, 5.0],
-        &[true, true],
-        &[0.1, 0.2],
-        None
-    )
-    .is_err());
+    assert!(uno_c(&[1.0, 2.0], &[false, true], &[1.0, 5.0], &[true, true], &[0.1, 0.2], None).is_err());
     let km = kaplan_meier(&[1.0, 2.0], &[true, true]).unwrap();
     let p = km.point_at(2.0);
     assert_eq!(p.surv, 0.0);

@@ -18,9 +18,7 @@ struct Split {
 
 fn split(which: &str) -> Split {
     let t = read_csv("predictions/whas500_cox_lp.csv");
-    let keep: Vec<usize> = (0..t.n_rows)
-        .filter(|&i| t.col("set")[i] == which)
-        .collect();
+    let keep: Vec<usize> = (0..t.n_rows).filter(|&i| t.col("set")[i] == which).collect();
     let pick = |v: Vec<f64>| keep.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     Split {
         time: pick(t.f64("time")),
@@ -40,12 +38,7 @@ fn harrell_and_uno_concordance() {
     let (train, test) = (split("train"), split("test"));
     assert_eq!(test.time.len() as f64, num(&r, "n_test"));
     let h = harrell_c(&test.time, &test.event, &test.lp).unwrap();
-    close(
-        "harrell lifelines",
-        h.cindex,
-        num(&r, "harrell_c_test/lifelines"),
-        EXACT,
-    );
+    close("harrell lifelines", h.cindex, num(&r, "harrell_c_test/lifelines"), EXACT);
     let sk = &r["harrell_c_test"]["sksurv"];
     close("harrell sksurv", h.cindex, num(sk, "0"), EXACT);
     assert_eq!(
@@ -53,30 +46,12 @@ fn harrell_and_uno_concordance() {
         [num(sk, "1"), num(sk, "2"), num(sk, "3"), num(sk, "4")]
     );
     let h_train = harrell_c(&train.time, &train.event, &train.lp).unwrap();
-    close(
-        "harrell train",
-        h_train.cindex,
-        num(&r, "harrell_c_train_apparent"),
-        EXACT,
-    );
+    close("harrell train", h_train.cindex, num(&r, "harrell_c_train_apparent"), EXACT);
     for (tau, key) in [(Some(1825.0), "tau_1825"), (None, "tau_None")] {
-        let u = uno_c(
-            &train.time,
-            &train.event,
-            &test.time,
-            &test.event,
-            &test.lp,
-            tau,
-        )
-        .unwrap();
+        let u = uno_c(&train.time, &train.event, &test.time, &test.event, &test.lp, tau).unwrap();
         let sk = &r["uno_c_test"][key]["sksurv"];
         close(&format!("uno {key}"), u.cindex, num(sk, "0"), EXACT);
-        close(
-            &format!("uno own {key}"),
-            u.cindex,
-            num(&r, &format!("uno_c_test/{key}/own_bruteforce")),
-            EXACT,
-        );
+        close(&format!("uno own {key}"), u.cindex, num(&r, &format!("uno_c_test/{key}/own_bruteforce")), EXACT);
         assert_eq!(
             [u.concordant, u.discordant, u.tied_risk, u.tied_time].map(|v| v as f64),
             [num(sk, "1"), num(sk, "2"), num(sk, "3"), num(sk, "4")]
@@ -91,25 +66,14 @@ fn risk_groups_follow_train_median() {
     let mut lp = train.lp.clone();
     lp.sort_by(f64::total_cmp);
     let cut = quantile_type7_sorted(&lp, 0.5);
-    close(
-        "cutoff",
-        cut,
-        num(&r, "risk_group_cutoff_train_median_lp"),
-        EXACT,
-    );
+    close("cutoff", cut, num(&r, "risk_group_cutoff_train_median_lp"), EXACT);
     let high: Vec<bool> = test.lp.iter().map(|&v| v > cut).collect();
     assert_eq!(high, test.high);
-    assert_eq!(
-        high.iter().filter(|&&h| h).count() as f64,
-        num(&r, "n_test_high")
-    );
+    assert_eq!(high.iter().filter(|&&h| h).count() as f64, num(&r, "n_test_high"));
 }
 
 fn group(s: &Split, high: bool) -> (Vec<f64>, Vec<bool>) {
-    (0..s.time.len())
-        .filter(|&i| s.high[i] == high)
-        .map(|i| (s.time[i], s.event[i]))
-        .unzip()
+    (0..s.time.len()).filter(|&i| s.high[i] == high).map(|i| (s.time[i], s.event[i])).unzip()
 }
 
 #[test]
@@ -129,10 +93,7 @@ fn kaplan_meier_tables_and_confidence_intervals() {
             close(&format!("{name} surv"), s.surv, table.f64("surv")[k], EXACT);
             let want_gw = table.f64("greenwood_sum")[k];
             if want_gw.is_infinite() {
-                assert!(
-                    s.greenwood_sum.is_infinite() && s.surv == 0.0,
-                    "{name} gw at S = 0"
-                );
+                assert!(s.greenwood_sum.is_infinite() && s.surv == 0.0, "{name} gw at S = 0");
             } else {
                 close(&format!("{name} gw"), s.greenwood_sum, want_gw, EXACT);
             }
@@ -143,36 +104,11 @@ fn kaplan_meier_tables_and_confidence_intervals() {
             let p = km.point_at(num(at, "t"));
             let w = format!("{name} t={}", p.time);
             close(&format!("{w} surv"), p.surv, num(at, "surv"), EXACT);
-            close(
-                &format!("{w} se"),
-                p.se_greenwood,
-                num(at, "se_greenwood"),
-                EXACT,
-            );
-            close(
-                &format!("{w} log lo"),
-                p.ci_log[0],
-                num(at, "ci_log/0"),
-                EXACT,
-            );
-            close(
-                &format!("{w} log hi"),
-                p.ci_log[1],
-                num(at, "ci_log/1"),
-                EXACT,
-            );
-            close(
-                &format!("{w} loglog lo"),
-                p.ci_loglog[0],
-                num(at, "ci_loglog/0"),
-                EXACT,
-            );
-            close(
-                &format!("{w} loglog hi"),
-                p.ci_loglog[1],
-                num(at, "ci_loglog/1"),
-                EXACT,
-            );
+            close(&format!("{w} se"), p.se_greenwood, num(at, "se_greenwood"), EXACT);
+            close(&format!("{w} log lo"), p.ci_log[0], num(at, "ci_log/0"), EXACT);
+            close(&format!("{w} log hi"), p.ci_log[1], num(at, "ci_log/1"), EXACT);
+            close(&format!("{w} loglog lo"), p.ci_loglog[0], num(at, "ci_loglog/0"), EXACT);
+            close(&format!("{w} loglog hi"), p.ci_loglog[1], num(at, "ci_loglog/1"), EXACT);
         }
     }
 }
@@ -182,39 +118,16 @@ fn logrank_and_hazard_ratio_of_median_split() {
     let r = reference();
     let test = split("test");
     let lr = logrank_test(&test.time, &test.event, &test.high).unwrap();
-    close(
-        "logrank chi2",
-        lr.chi2,
-        num(&r, "logrank_test/lifelines/chi2"),
-        EXACT,
-    );
-    close(
-        "logrank chi2 sksurv",
-        lr.chi2,
-        num(&r, "logrank_test/sksurv_compare_survival/chi2"),
-        EXACT,
-    );
-    close(
-        "logrank p",
-        lr.p,
-        num(&r, "logrank_test/lifelines/p"),
-        EXACT,
-    );
+    close("logrank chi2", lr.chi2, num(&r, "logrank_test/lifelines/chi2"), EXACT);
+    close("logrank chi2 sksurv", lr.chi2, num(&r, "logrank_test/sksurv_compare_survival/chi2"), EXACT);
+    close("logrank p", lr.p, num(&r, "logrank_test/lifelines/p"), EXACT);
     let want_p = num(&r, "logrank_test/lifelines/p");
-    assert!(
-        (lr.p / want_p - 1.0).abs() < 1e-6,
-        "relative p {} vs {want_p}",
-        lr.p
-    );
+    assert!((lr.p / want_p - 1.0).abs() < 1e-6, "relative p {} vs {want_p}", lr.p);
     let hr = cox_hazard_ratio_binary(&test.time, &test.event, &test.high).unwrap();
     let refh = &r["hr_high_vs_low_test_efron"];
     // Newton fit ("irls" class, 1e-6); lifelines fits on standardised covariates, which moves
     // the last digits: checked here relative 1e-9 (absolute diff on the CI bound 14.8 is 1.4e-9).
-    for (got, k) in [
-        (hr.hr, "hr"),
-        (hr.ci95[0], "ci95/0"),
-        (hr.ci95[1], "ci95/1"),
-    ] {
+    for (got, k) in [(hr.hr, "hr"), (hr.ci95[0], "ci95/0"), (hr.ci95[1], "ci95/1")] {
         let want = num(refh, k);
         close(&format!("hr {k}"), got, want, 1e-9 * want.abs());
     }

@@ -12,15 +12,12 @@ use radstudy::model::standardize::Scaler;
 #[test]
 fn harrell_c_matches_reference_apparent_value() {
     let (_, x, time, event) = whas500();
-    let surv = Surv {
-        time: time.clone(),
-        event: event.clone(),
-    };
+    let surv = Surv { time: time.clone(), event: event.clone() };
     let fit = fit_cox(&x, &surv, Ties::Efron, 50).unwrap();
     let lp = x.dot(&fit.coef);
     let c = harrell_c(&time, &event, lp.as_slice().unwrap());
-    let want = json("results/survival_whas500.json")["cox_full_data"]["whas500"]
-        ["harrell_c_apparent"]["own_bruteforce"]
+    let want = json("results/survival_whas500.json")["cox_full_data"]["whas500"]["harrell_c_apparent"]
+        ["own_bruteforce"]
         .as_f64()
         .unwrap();
     println!("harrell C {c} vs {want}");
@@ -33,10 +30,8 @@ fn lasso_cox_path_and_cv_match_sksurv() {
     let train = split_rows("folds/whas500_split.csv", "train");
     let xtr = select_rows(&x, &train);
     let z = Scaler::fit(&xtr).unwrap().transform(&xtr).unwrap();
-    let surv = Surv {
-        time: train.iter().map(|&i| time[i]).collect(),
-        event: train.iter().map(|&i| event[i]).collect(),
-    };
+    let surv =
+        Surv { time: train.iter().map(|&i| time[i]).collect(), event: train.iter().map(|&i| event[i]).collect() };
     let folds = folds_for("folds/whas500_train_inner5.csv", &train);
     let r = &json("results/survival_whas500.json")["lasso_cox"]["whas500_train"];
     let lmax = coxnet_lambda_max(&z, &surv, 1.0).unwrap();
@@ -56,20 +51,10 @@ fn lasso_cox_path_and_cv_match_sksurv() {
     assert!(path.converged.iter().all(|&c| c));
     let mut dmax = 0.0f64;
     for (k, row) in t.rows.iter().enumerate() {
-        let want: Vec<f64> = names
-            .iter()
-            .map(|n| row[t.col_idx(n)].parse().unwrap())
-            .collect();
+        let want: Vec<f64> = names.iter().map(|n| row[t.col_idx(n)].parse().unwrap()).collect();
         let got = path.coef.row(k).to_vec();
         for j in 0..names.len() {
-            assert_eq!(
-                got[j] != 0.0,
-                want[j] != 0.0,
-                "support at {k} {}: {} vs {}",
-                names[j],
-                got[j],
-                want[j]
-            );
+            assert_eq!(got[j] != 0.0, want[j] != 0.0, "support at {k} {}: {} vs {}", names[j], got[j], want[j]);
         }
         dmax = dmax.max(max_abs_diff(&got, &want));
     }
@@ -82,24 +67,13 @@ fn lasso_cox_path_and_cv_match_sksurv() {
     let dc = max_abs_diff(&cv.cv_c, &t.f64_col("cv_harrell_c_mean"));
     let dp = max_abs_diff(&cv.cvpl, &t.f64_col("cvpl"));
     println!("cv C max |Δ| = {dc:e}, CVPL max |Δ| = {dp:e}");
-    for (key, idx) in [
-        ("cv_best_by_harrell_c", cv.index_best_c),
-        ("cv_best_by_cvpl", cv.index_best_cvpl),
-    ] {
+    for (key, idx) in [("cv_best_by_harrell_c", cv.index_best_c), ("cv_best_by_cvpl", cv.index_best_cvpl)] {
         let rr = &r[key];
         assert_eq!(idx as u64, rr["index"].as_u64().unwrap(), "{key}");
         assert!((grid[idx] - rr["alpha"].as_f64().unwrap()).abs() < 1e-15);
-        let sel: Vec<String> = path
-            .selected(idx)
-            .iter()
-            .map(|&j| names[j].clone())
-            .collect();
-        let want: Vec<String> = rr["selected"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap().to_string())
-            .collect();
+        let sel: Vec<String> = path.selected(idx).iter().map(|&j| names[j].clone()).collect();
+        let want: Vec<String> =
+            rr["selected"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
         assert_eq!(sel, want, "{key}");
         for (nm, v) in named(&rr["coef_nonzero"]) {
             let j = names.iter().position(|m| *m == nm).unwrap();

@@ -7,25 +7,18 @@ use radstudy::features::Feature;
 use radstudy::image::volume::Volume;
 
 fn value(features: &[Feature], name: &str) -> f64 {
-    features
-        .iter()
-        .find(|f| f.name == name)
-        .unwrap_or_else(|| panic!("missing {name}"))
-        .value
+    features.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("missing {name}")).value
 }
 
 fn run(mask: Array3<bool>, spacing: [f64; 3]) -> Vec<Feature> {
     let image = Volume::new(
-        mask.mapv(|m| if m { 2.0f32 } else { 0.0 })
-            + Array3::from_shape_fn(mask.dim(), |(i, _, _)| i as f32),
+        mask.mapv(|m| if m { 2.0f32 } else { 0.0 }) + Array3::from_shape_fn(mask.dim(), |(i, _, _)| i as f32),
         spacing,
     );
     let morph = Volume::new(mask.clone(), spacing);
     let features = compute(&morph, &image, &mask);
     assert_eq!(features.len(), FEATURES.len());
-    assert!(features
-        .iter()
-        .all(|f| f.family == "morph" && f.aggregation.is_empty()));
+    assert!(features.iter().all(|f| f.family == "morph" && f.aggregation.is_empty()));
     features
 }
 
@@ -79,8 +72,6 @@ fn constant_intensity_and_mismatched_grids_give_nan_spatial_features() {
 
     let small = Array3::from_elem((2, 2, 2), true);
     let f = compute(&morph, &image, &small);
-    assert!(
-        value(&f, "integrated_intensity").is_nan() && value(&f, "centre_of_mass_shift").is_nan()
-    );
+    assert!(value(&f, "integrated_intensity").is_nan() && value(&f, "centre_of_mass_shift").is_nan());
     assert!(value(&f, "volume").is_finite());
 }

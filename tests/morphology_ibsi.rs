@@ -23,14 +23,8 @@ fn references(data: &str) -> Vec<Reference> {
     let mut rdr = csv::Reader::from_path(&path).expect("reference CSV");
     let headers = rdr.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (fam, feat, code, dat, val, tol) = (
-        col("family"),
-        col("feature"),
-        col("ibsi_code"),
-        col("data"),
-        col("value"),
-        col("tolerance"),
-    );
+    let (fam, feat, code, dat, val, tol) =
+        (col("family"), col("feature"), col("ibsi_code"), col("data"), col("value"), col("tolerance"));
     let mut out: Vec<Reference> = Vec::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -55,11 +49,7 @@ fn references(data: &str) -> Vec<Reference> {
 fn thread_cpu_seconds() -> f64 {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|x| x.parse::<f64>().ok())
-        })
+        .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()))
         .map_or(f64::NAN, |ns| ns * 1e-9)
 }
 
@@ -80,15 +70,10 @@ fn score(features: &[Feature], refs: &[Reference]) -> (usize, Vec<String>) {
     let mut ok = 0;
     let mut failures = Vec::new();
     for r in refs {
-        let f = features
-            .iter()
-            .find(|f| f.ibsi_code == r.code)
-            .unwrap_or_else(|| panic!("no feature {}", r.code));
+        let f = features.iter().find(|f| f.ibsi_code == r.code).unwrap_or_else(|| panic!("no feature {}", r.code));
         let got = round_sig3(f.value);
-        let line = format!(
-            "{:<45} {} got {:>12.6} ({}) ref {} ± {}",
-            r.feature, r.code, f.value, got, r.value, r.tolerance
-        );
+        let line =
+            format!("{:<45} {} got {:>12.6} ({}) ref {} ± {}", r.feature, r.code, f.value, got, r.value, r.tolerance);
         if (got - r.value).abs() <= r.tolerance + 1e-9 * r.value.abs() {
             ok += 1;
             println!("ok   {line}");
@@ -111,12 +96,7 @@ fn digital_phantom_matches_ibsi() {
     let refs = references("dig_phantom");
     assert_eq!(refs.len(), 25, "morphology rows of the digital phantom");
     let (ok, failures) = score(&features, &refs);
-    assert!(
-        failures.is_empty(),
-        "{ok}/{} matched; failures:\n{}",
-        refs.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{ok}/{} matched; failures:\n{}", refs.len(), failures.join("\n"));
 }
 
 /// Configuration A of the CT radiomics phantom (125,256 ROI voxels; exact Moran's I over
@@ -129,9 +109,8 @@ fn ct_phantom_config_a_matches_ibsi() {
     image.data.mapv_inplace(f32::round);
     let mask = phantom::read_nifti_gz(&dir.join("mask/mask.nii.gz"));
     let morph: Volume<bool> = mask.with_data(mask.data.mapv(|x| x > 0.5));
-    let intensity_mask = ndarray::Zip::from(&morph.data)
-        .and(&image.data)
-        .map_collect(|&m, &x| m && (-500.0..=400.0).contains(&x));
+    let intensity_mask =
+        ndarray::Zip::from(&morph.data).and(&image.data).map_collect(|&m, &x| m && (-500.0..=400.0).contains(&x));
     assert_eq!(intensity_mask.iter().filter(|&&m| m).count(), 114_596);
     let (start, cpu0) = (std::time::Instant::now(), thread_cpu_seconds());
     let features = morphology::compute(&morph, &image, &intensity_mask);
@@ -144,11 +123,7 @@ fn ct_phantom_config_a_matches_ibsi() {
     let (mut coords, mut values) = (Vec::new(), Vec::new());
     for ((i, j, k), &m) in intensity_mask.indexed_iter() {
         if m {
-            coords.push([
-                i as f64 * image.spacing[0],
-                j as f64 * image.spacing[1],
-                k as f64 * image.spacing[2],
-            ]);
+            coords.push([i as f64 * image.spacing[0], j as f64 * image.spacing[1], k as f64 * image.spacing[2]]);
             values.push(f64::from(image.data[[i, j, k]]));
         }
     }
@@ -163,10 +138,5 @@ fn ct_phantom_config_a_matches_ibsi() {
     let refs = references("config_A");
     assert_eq!(refs.len(), 25);
     let (ok, failures) = score(&features, &refs);
-    assert!(
-        failures.is_empty(),
-        "{ok}/{} matched; failures:\n{}",
-        refs.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{ok}/{} matched; failures:\n{}", refs.len(), failures.join("\n"));
 }

@@ -1,9 +1,7 @@
 //! Report document rendering: HTML self-containment and escaping, Markdown table shape,
 //! CSV quoting, and figure determinism / input validation.
 use radstudy::report::plots::{histogram, roc, PlotError, RocSeries};
-use radstudy::report::{
-    render_html, render_markdown, table_to_csv, Block, FigureBlock, ReportDoc, Section, Table,
-};
+use radstudy::report::{render_html, render_markdown, table_to_csv, Block, FigureBlock, ReportDoc, Section, Table};
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -23,10 +21,7 @@ fn sample_doc() -> ReportDoc {
     ReportDoc {
         title: "Study <report>".into(),
         subtitle: "Synthetic & deterministic".into(),
-        warnings: s(&[
-            "Synthetic cohort",
-            "Small sample: n = 40 <script>alert(1)</script>",
-        ]),
+        warnings: s(&["Synthetic cohort", "Small sample: n = 40 <script>alert(1)</script>"]),
         sections: vec![
             Section {
                 id: "perf".into(),
@@ -55,11 +50,7 @@ fn sample_doc() -> ReportDoc {
                     ]),
                 ],
             },
-            Section {
-                id: "".into(),
-                title: "Appendix".into(),
-                blocks: vec![],
-            },
+            Section { id: "".into(), title: "Appendix".into(), blocks: vec![] },
         ],
     }
 }
@@ -69,10 +60,7 @@ fn html_escapes_text_and_is_self_contained() {
     let html = render_html(&sample_doc());
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-    assert!(
-        !html.to_ascii_lowercase().contains("<script"),
-        "no live script tag"
-    );
+    assert!(!html.to_ascii_lowercase().contains("<script"), "no live script tag");
     assert!(html.contains("Study &lt;report&gt;"));
     // Warnings banner with both warnings near the top, before the first section.
     let banner = html.find("class=\"warnings\"").expect("warnings banner");
@@ -105,16 +93,12 @@ fn html_escapes_text_and_is_self_contained() {
 /// Counts cell separators in a Markdown table row, ignoring backslash-escaped pipes.
 fn pipes(line: &str) -> usize {
     let b = line.as_bytes();
-    (0..b.len())
-        .filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\'))
-        .count()
+    (0..b.len()).filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\')).count()
 }
 
 #[test]
 fn markdown_tables_have_constant_column_count() {
-    let md = render_markdown(&sample_doc(), |f| {
-        format!("figures/{}.png", f.title.to_lowercase())
-    });
+    let md = render_markdown(&sample_doc(), |f| format!("figures/{}.png", f.title.to_lowercase()));
     let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(rows.len(), 5, "header, separator, 3 rows");
     for r in &rows {
@@ -160,14 +144,8 @@ fn csv_round_trips_through_rfc4180_reader() {
     };
     let text = table_to_csv(&t);
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let recs: Vec<Vec<String>> = rdr
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    assert_eq!(
-        recs,
-        vec![s(&["x,y", "q\"uote"]), s(&["multi\r\nline", ""])]
-    );
+    let recs: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    assert_eq!(recs, vec![s(&["x,y", "q\"uote"]), s(&["multi\r\nline", ""])]);
 }
 
 #[test]
@@ -184,37 +162,18 @@ fn figures_are_deterministic() {
     assert_eq!(&h1.png[16..24], &[0, 0, 6, 64, 0, 0, 4, 176]);
     assert_eq!(&h1.png[24..26], &[8, 2]);
     assert_eq!(&h1.png[37..41], b"pHYs");
-    assert_eq!(
-        u32::from_be_bytes(h1.png[41..45].try_into().unwrap()),
-        11_811
-    );
+    assert_eq!(u32::from_be_bytes(h1.png[41..45].try_into().unwrap()), 11_811);
 }
 
 #[test]
 fn degenerate_inputs_give_errors_not_panics() {
-    let bad = RocSeries {
-        label: "x".into(),
-        fpr: vec![0.0, 1.0],
-        tpr: vec![0.0],
-        band: None,
-    };
+    let bad = RocSeries { label: "x".into(), fpr: vec![0.0, 1.0], tpr: vec![0.0], band: None };
     assert!(matches!(roc(&[bad], "t"), Err(PlotError::InvalidInput(_))));
     assert!(matches!(roc(&[], "t"), Err(PlotError::InvalidInput(_))));
-    assert!(matches!(
-        histogram(&[f64::NAN], 10, "x", "t", None),
-        Err(PlotError::InvalidInput(_))
-    ));
-    assert!(matches!(
-        histogram(&[1.0], 0, "x", "t", None),
-        Err(PlotError::InvalidInput(_))
-    ));
+    assert!(matches!(histogram(&[f64::NAN], 10, "x", "t", None), Err(PlotError::InvalidInput(_))));
+    assert!(matches!(histogram(&[1.0], 0, "x", "t", None), Err(PlotError::InvalidInput(_))));
     // A constant sample and NaN vertices still draw.
     assert!(histogram(&[0.7; 5], 5, "x", "t", None).is_ok());
-    let nan = RocSeries {
-        label: "nan".into(),
-        fpr: vec![0.0, f64::NAN, 1.0],
-        tpr: vec![0.0, 0.5, 1.0],
-        band: None,
-    };
+    let nan = RocSeries { label: "nan".into(), fpr: vec![0.0, f64::NAN, 1.0], tpr: vec![0.0, 0.5, 1.0], band: None };
     assert!(roc(&[nan], "").is_ok());
 }

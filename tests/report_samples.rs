@@ -27,27 +27,11 @@ fn sample_roc() -> Vec<RocSeries> {
     let (f1, t1) = roc_points(2.5, 18);
     let (f2, t2) = roc_points(1.2, 14);
     let grid: Vec<f64> = (0..=50).map(|i| i as f64 / 50.0).collect();
-    let lo: Vec<f64> = grid
-        .iter()
-        .map(|g| (g.powf(1.0 / 3.5) - 0.12).max(0.0))
-        .collect();
-    let hi: Vec<f64> = grid
-        .iter()
-        .map(|g| (g.powf(1.0 / 3.5) + 0.1).min(1.0))
-        .collect();
+    let lo: Vec<f64> = grid.iter().map(|g| (g.powf(1.0 / 3.5) - 0.12).max(0.0)).collect();
+    let hi: Vec<f64> = grid.iter().map(|g| (g.powf(1.0 / 3.5) + 0.1).min(1.0)).collect();
     vec![
-        RocSeries {
-            label: "rad_lr (AUC 0.84, 0.76\u{2013}0.91)".into(),
-            fpr: f1,
-            tpr: t1,
-            band: Some((grid, lo, hi)),
-        },
-        RocSeries {
-            label: "clinical (AUC 0.69, 0.58\u{2013}0.79)".into(),
-            fpr: f2,
-            tpr: t2,
-            band: None,
-        },
+        RocSeries { label: "rad_lr (AUC 0.84, 0.76\u{2013}0.91)".into(), fpr: f1, tpr: t1, band: Some((grid, lo, hi)) },
+        RocSeries { label: "clinical (AUC 0.69, 0.58\u{2013}0.79)".into(), fpr: f2, tpr: t2, band: None },
     ]
 }
 
@@ -57,21 +41,11 @@ fn assert_balanced(svg: &str, stem: &str) {
     let mut rest = svg;
     while let Some(open) = rest.find('<') {
         let after = &rest[open + 1..];
-        let close = after
-            .find('>')
-            .unwrap_or_else(|| panic!("{stem}: unterminated tag"));
+        let close = after.find('>').unwrap_or_else(|| panic!("{stem}: unterminated tag"));
         let tag = &after[..close];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         if tag.starts_with('/') {
-            assert_eq!(
-                stack.pop().as_deref(),
-                Some(name.as_str()),
-                "{stem}: mismatched </{name}>"
-            );
+            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "{stem}: mismatched </{name}>");
         } else if !tag.ends_with('/') {
             stack.push(name);
         }
@@ -84,14 +58,9 @@ fn assert_balanced(svg: &str, stem: &str) {
 fn check(fig: &Figure, stem: &str, must_contain: &[&str]) {
     assert!(fig.svg.starts_with("<svg"), "{stem}: svg prefix");
     assert_balanced(&fig.svg, stem);
-    assert!(fig
-        .svg
-        .contains("font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\""));
+    assert!(fig.svg.contains("font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\""));
     assert!(fig.svg.trim_end().ends_with("</svg>"), "{stem}: svg suffix");
-    assert_eq!(
-        &fig.png[..8],
-        &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]
-    );
+    assert_eq!(&fig.png[..8], &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
     for s in must_contain {
         assert!(fig.svg.contains(s), "{stem}: SVG lacks {s:?}");
     }
@@ -101,16 +70,7 @@ fn check(fig: &Figure, stem: &str, must_contain: &[&str]) {
 #[test]
 fn render_roc_sample() {
     let fig = roc(&sample_roc(), "Validation cohort ROC").unwrap();
-    check(
-        &fig,
-        "roc",
-        &[
-            "Sensitivity",
-            "rad_lr (AUC 0.84",
-            "Chance",
-            "Validation cohort ROC",
-        ],
-    );
+    check(&fig, "roc", &["Sensitivity", "rad_lr (AUC 0.84", "Chance", "Validation cohort ROC"]);
 }
 
 fn sample_calibration() -> Vec<CalibrationSeries> {
@@ -119,12 +79,7 @@ fn sample_calibration() -> Vec<CalibrationSeries> {
             .map(|k| {
                 let p = 0.05 + 0.09 * k as f64;
                 let o = (p + bend * p * (1.0 - p) + offset).clamp(0.0, 1.0);
-                CalibrationBin {
-                    predicted: p,
-                    observed: o,
-                    lo: (o - 0.12).max(0.0),
-                    hi: (o + 0.12).min(1.0),
-                }
+                CalibrationBin { predicted: p, observed: o, lo: (o - 0.12).max(0.0), hi: (o + 0.12).min(1.0) }
             })
             .collect();
         let smooth = (0..=40)
@@ -133,15 +88,8 @@ fn sample_calibration() -> Vec<CalibrationSeries> {
                 (p, (p + bend * p * (1.0 - p) + offset).clamp(0.0, 1.0))
             })
             .collect();
-        let predictions = (0..300)
-            .map(|i| ((i as f64 * 0.618_034) % 1.0).powf(1.6 - offset * 3.0))
-            .collect();
-        CalibrationSeries {
-            label: label.into(),
-            bins,
-            smooth,
-            predictions,
-        }
+        let predictions = (0..300).map(|i| ((i as f64 * 0.618_034) % 1.0).powf(1.6 - offset * 3.0)).collect();
+        CalibrationSeries { label: label.into(), bins, smooth, predictions }
     };
     vec![mk("rad_lr", -0.25, 0.0), mk("clinical", 0.3, 0.04)]
 }
@@ -149,49 +97,19 @@ fn sample_calibration() -> Vec<CalibrationSeries> {
 #[test]
 fn render_calibration_sample() {
     let fig = calibration(&sample_calibration(), "Calibration (validation)").unwrap();
-    check(
-        &fig,
-        "calibration",
-        &[
-            "Observed proportion",
-            "Predicted probability",
-            "Count",
-            "rad_lr",
-            "Ideal",
-        ],
-    );
+    check(&fig, "calibration", &["Observed proportion", "Predicted probability", "Count", "rad_lr", "Ideal"]);
 }
 
 #[test]
 fn render_decision_curve_sample() {
     let th: Vec<f64> = (1..=99).map(|i| i as f64 / 100.0).collect();
     let prev = 0.35;
-    let all: Vec<f64> = th
-        .iter()
-        .map(|t| prev - (1.0 - prev) * t / (1.0 - t))
-        .collect();
+    let all: Vec<f64> = th.iter().map(|t| prev - (1.0 - prev) * t / (1.0 - t)).collect();
     let none = vec![0.0; th.len()];
-    let model = |k: f64| -> Vec<f64> {
-        th.iter()
-            .map(|t| (prev * (1.0 - t).powf(k) - 0.02 * t).max(-0.03))
-            .collect()
-    };
-    let series = vec![
-        ("rad_lr".to_string(), model(1.4)),
-        ("clinical".to_string(), model(2.5)),
-    ];
+    let model = |k: f64| -> Vec<f64> { th.iter().map(|t| (prev * (1.0 - t).powf(k) - 0.02 * t).max(-0.03)).collect() };
+    let series = vec![("rad_lr".to_string(), model(1.4)), ("clinical".to_string(), model(2.5))];
     let fig = decision_curve(&th, &series, &all, &none, "Decision curve").unwrap();
-    check(
-        &fig,
-        "decision_curve",
-        &[
-            "Net benefit",
-            "Threshold probability",
-            "Treat all",
-            "Treat none",
-            "clinical",
-        ],
-    );
+    check(&fig, "decision_curve", &["Net benefit", "Threshold probability", "Treat all", "Treat none", "clinical"]);
 }
 
 fn km_group(label: &str, hazard: f64, n: usize) -> KmSeries {
@@ -213,22 +131,12 @@ fn km_group(label: &str, hazard: f64, n: usize) -> KmSeries {
         .iter()
         .map(|t| ((n as f64) * (-hazard * t).exp() * (1.0 - t / 90.0)).round() as usize)
         .collect();
-    KmSeries {
-        label: label.into(),
-        time,
-        survival,
-        band: Some((lo, hi)),
-        censor_times,
-        at_risk,
-    }
+    KmSeries { label: label.into(), time, survival, band: Some((lo, hi)), censor_times, at_risk }
 }
 
 #[test]
 fn render_kaplan_meier_sample() {
-    let groups = vec![
-        km_group("Low rad-score", 0.008, 62),
-        km_group("High rad-score", 0.03, 58),
-    ];
+    let groups = vec![km_group("Low rad-score", 0.008, 62), km_group("High rad-score", 0.03, 58)];
     let fig = kaplan_meier(
         &groups,
         &[0.0, 12.0, 24.0, 36.0, 48.0, 60.0],
@@ -268,36 +176,14 @@ fn render_forest_sample() {
         row("Pooled", 0.81, 0.76, 0.86, true),
     ];
     let fig = forest(&rows, "AUC (95% CI)", Some(0.5), "Discrimination by centre").unwrap();
-    check(
-        &fig,
-        "forest",
-        &[
-            "AUC (95% CI)",
-            "Centre A (n = 84)",
-            "0.86 (0.78\u{2013}0.93)",
-            "Pooled",
-        ],
-    );
+    check(&fig, "forest", &["AUC (95% CI)", "Centre A (n = 84)", "0.86 (0.78\u{2013}0.93)", "Pooled"]);
 }
 
 #[test]
 fn render_histogram_sample() {
-    let values: Vec<f64> = (0..180)
-        .map(|i| 1.0 - ((i as f64 * 0.618_034) % 1.0).powf(2.2) * 0.9)
-        .collect();
-    let fig = histogram(
-        &values,
-        20,
-        "ICC(3,1)",
-        "Test\u{2013}retest ICC, texture features",
-        Some(0.75),
-    )
-    .unwrap();
-    check(
-        &fig,
-        "histogram",
-        &["ICC(3,1)", "Count", "threshold = 0.75"],
-    );
+    let values: Vec<f64> = (0..180).map(|i| 1.0 - ((i as f64 * 0.618_034) % 1.0).powf(2.2) * 0.9).collect();
+    let fig = histogram(&values, 20, "ICC(3,1)", "Test\u{2013}retest ICC, texture features", Some(0.75)).unwrap();
+    check(&fig, "histogram", &["ICC(3,1)", "Count", "threshold = 0.75"]);
 }
 
 #[test]
@@ -314,55 +200,26 @@ fn render_coefficients_sample() {
     .map(|s| s.to_string())
     .collect();
     let values = [0.842, -0.513, -0.3311, 0.27, 0.0912, -0.0405];
-    let fig = coefficients(
-        &names,
-        &values,
-        "Standardised coefficient",
-        "LASSO-selected features",
-    )
-    .unwrap();
-    check(
-        &fig,
-        "coefficients",
-        &[
-            "original_shape_Sphericity",
-            "0.842",
-            "Standardised coefficient",
-        ],
-    );
+    let fig = coefficients(&names, &values, "Standardised coefficient", "LASSO-selected features").unwrap();
+    check(&fig, "coefficients", &["original_shape_Sphericity", "0.842", "Standardised coefficient"]);
 }
 
 #[test]
 fn render_nomogram_sample() {
-    let t = |p: f64, l: &str| NomogramTick {
-        position: p,
-        label: l.into(),
-    };
+    let t = |p: f64, l: &str| NomogramTick { position: p, label: l.into() };
     let vars = vec![
         NomogramVar {
             name: "Rad-score".into(),
-            ticks: (0..=8)
-                .map(|k| t(k as f64 * 12.5, &format!("{:.1}", -2.0 + 0.5 * k as f64)))
-                .collect(),
+            ticks: (0..=8).map(|k| t(k as f64 * 12.5, &format!("{:.1}", -2.0 + 0.5 * k as f64))).collect(),
         },
-        NomogramVar {
-            name: "AFP > 400 ng/mL".into(),
-            ticks: vec![t(0.0, "No"), t(38.0, "Yes")],
-        },
+        NomogramVar { name: "AFP > 400 ng/mL".into(), ticks: vec![t(0.0, "No"), t(38.0, "Yes")] },
         NomogramVar {
             name: "Tumour size (cm)".into(),
-            ticks: (0..=7)
-                .map(|k| t(k as f64 * 7.5, &format!("{}", 2 * k)))
-                .collect(),
+            ticks: (0..=7).map(|k| t(k as f64 * 7.5, &format!("{}", 2 * k))).collect(),
         },
-        NomogramVar {
-            name: "BCLC stage".into(),
-            ticks: vec![t(0.0, "0"), t(3.0, "A"), t(11.0, "B"), t(22.0, "C")],
-        },
+        NomogramVar { name: "BCLC stage".into(), ticks: vec![t(0.0, "0"), t(3.0, "A"), t(11.0, "B"), t(22.0, "C")] },
     ];
-    let total: Vec<NomogramTick> = (0..=8)
-        .map(|k| t(k as f64 * 25.0, &format!("{}", k * 25)))
-        .collect();
+    let total: Vec<NomogramTick> = (0..=8).map(|k| t(k as f64 * 25.0, &format!("{}", k * 25))).collect();
     let prob: Vec<NomogramTick> = [
         (0.05, 42.0),
         (0.1, 61.0),
@@ -377,31 +234,13 @@ fn render_nomogram_sample() {
     .iter()
     .map(|(p, x)| t(*x, &format!("{p}")))
     .collect();
-    let fig = nomogram(
-        &vars,
-        &total,
-        &prob,
-        "Probability of MVI",
-        "Nomogram for microvascular invasion",
-    )
-    .unwrap();
-    check(
-        &fig,
-        "nomogram",
-        &[
-            "Points",
-            "Total points",
-            "Probability of MVI",
-            "AFP &gt; 400 ng/mL",
-        ],
-    );
+    let fig = nomogram(&vars, &total, &prob, "Probability of MVI", "Nomogram for microvascular invasion").unwrap();
+    check(&fig, "nomogram", &["Points", "Total points", "Probability of MVI", "AFP &gt; 400 ng/mL"]);
 }
 
 #[test]
 fn render_report_sample() {
-    use radstudy::report::{
-        render_html, render_markdown, Block, FigureBlock, ReportDoc, Section, Table,
-    };
+    use radstudy::report::{render_html, render_markdown, Block, FigureBlock, ReportDoc, Section, Table};
     let fig = roc(&sample_roc(), "Validation cohort ROC").unwrap();
     let km = kaplan_meier(
         &[km_group("Low", 0.008, 62), km_group("High", 0.03, 58)],
@@ -414,18 +253,13 @@ fn render_report_sample() {
     let doc = ReportDoc {
         title: "radstudy report \u{2014} sample".into(),
         subtitle: "Generated by the report-layer tests".into(),
-        warnings: vec![
-            "Synthetic cohort: numbers are illustrative only".into(),
-            "Small sample (n = 120)".into(),
-        ],
+        warnings: vec!["Synthetic cohort: numbers are illustrative only".into(), "Small sample (n = 120)".into()],
         sections: vec![
             Section {
                 id: "discrimination".into(),
                 title: "Discrimination".into(),
                 blocks: vec![
-                    Block::Paragraph(
-                        "Receiver operating characteristic curves in the validation cohort.".into(),
-                    ),
+                    Block::Paragraph("Receiver operating characteristic curves in the validation cohort.".into()),
                     Block::Figure(FigureBlock::from_figure(
                         "ROC",
                         "Shaded: pointwise 95% bootstrap band.",
@@ -447,16 +281,8 @@ fn render_report_sample() {
                 id: "survival".into(),
                 title: "Survival".into(),
                 blocks: vec![
-                    Block::Figure(FigureBlock::from_figure(
-                        "Kaplan\u{2013}Meier",
-                        "",
-                        &km,
-                        vec![],
-                    )),
-                    Block::KeyValue(vec![
-                        ("Seed".into(), "42".into()),
-                        ("Version".into(), "0.1.0".into()),
-                    ]),
+                    Block::Figure(FigureBlock::from_figure("Kaplan\u{2013}Meier", "", &km, vec![])),
+                    Block::KeyValue(vec![("Seed".into(), "42".into()), ("Version".into(), "0.1.0".into())]),
                 ],
             },
         ],

@@ -12,9 +12,7 @@ fn wdbc_train_univariate_tests() {
     let data = read_csv("data/wdbc.csv");
     let split = read_csv("folds/wdbc_split.csv");
     assert_eq!(split.f64("row_id"), data.f64("row_id"));
-    let train: Vec<usize> = (0..data.n_rows)
-        .filter(|&i| split.col("set")[i] == "train")
-        .collect();
+    let train: Vec<usize> = (0..data.n_rows).filter(|&i| split.col("set")[i] == "train").collect();
     assert_eq!(train.len(), 398);
     let y_all = data.bool01("malignant");
     let y: Vec<bool> = train.iter().map(|&i| y_all[i]).collect();
@@ -52,18 +50,8 @@ fn wdbc_train_univariate_tests() {
     let q = benjamini_hochberg(&mwu_p);
     let bonf = bonferroni(&mwu_p);
     for (k, name) in features.iter().enumerate() {
-        close(
-            &format!("{name} BH q"),
-            q[k],
-            reference.f64("mwu_q_bh")[k],
-            EXACT,
-        );
-        close(
-            &format!("{name} Bonferroni"),
-            bonf[k],
-            reference.f64("mwu_p_bonferroni")[k],
-            EXACT,
-        );
+        close(&format!("{name} BH q"), q[k], reference.f64("mwu_q_bh")[k], EXACT);
+        close(&format!("{name} Bonferroni"), bonf[k], reference.f64("mwu_p_bonferroni")[k], EXACT);
     }
 }
 

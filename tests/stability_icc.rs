@@ -27,18 +27,8 @@ fn check(set: &str, x: &Array2<f64>) {
         assert_eq!(res.df1, num(refp, "df1"), "{what} df1");
         assert_eq!(res.df2, num(refp, "df2"), "{what} df2");
         close(&format!("{what} p"), res.p, num(refp, "pval"), EXACT);
-        close(
-            &format!("{what} ci lo"),
-            res.ci95[0],
-            num(refp, "CI95/0"),
-            EXACT,
-        );
-        close(
-            &format!("{what} ci hi"),
-            res.ci95[1],
-            num(refp, "CI95/1"),
-            EXACT,
-        );
+        close(&format!("{what} ci lo"), res.ci95[0], num(refp, "CI95/0"), EXACT);
+        close(&format!("{what} ci hi"), res.ci95[1], num(refp, "CI95/1"), EXACT);
         // the form label round-trips through serde
         let json = serde_json::to_string(&res.form).unwrap();
         assert_eq!(json, format!("\"{label}\""));
@@ -62,12 +52,7 @@ fn shrout_fleiss_1979_table_4() {
     // published two-decimal values of Table 4
     let published = &r["shrout_fleiss_1979"]["published_shrout_fleiss_1979_table4"];
     for res in icc_all(x.view()).unwrap() {
-        close(
-            res.form.label(),
-            res.value,
-            num(published, res.form.label()),
-            0.005 + 1e-12,
-        );
+        close(res.form.label(), res.value, num(published, res.form.label()), 0.005 + 1e-12);
     }
 }
 

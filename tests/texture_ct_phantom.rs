@@ -9,8 +9,7 @@ mod common;
 mod phantom;
 
 use radstudy::features::texture::{
-    aggregations_for, compute_aggregations, Aggregation, TextureFamily, TextureInput,
-    TextureSettings,
+    aggregations_for, compute_aggregations, Aggregation, TextureFamily, TextureInput, TextureSettings,
 };
 use std::collections::BTreeMap;
 
@@ -41,31 +40,21 @@ fn ct_phantom_config_a_texture_features_match_ibsi() {
     let image = phantom::read_nifti(&dir.join("image/phantom.nii.gz")).mapv(f64::round);
     let morph = phantom::read_nifti(&dir.join("mask/mask.nii.gz")).mapv(|m| m != 0.0);
     let (lo, hi, width) = (-500.0, 400.0, 25.0);
-    let levels = ndarray::Zip::from(&image)
-        .and(&morph)
-        .map_collect(|&x, &m| {
-            if m && (lo..=hi).contains(&x) {
-                ((x - lo) / width).floor() as u32 + 1
-            } else {
-                0
-            }
-        });
+    let levels = ndarray::Zip::from(&image).and(&morph).map_collect(|&x, &m| {
+        if m && (lo..=hi).contains(&x) {
+            ((x - lo) / width).floor() as u32 + 1
+        } else {
+            0
+        }
+    });
     let n_levels = ((hi - lo) / width).floor() as u32 + 1;
-    let input = TextureInput {
-        levels: &levels,
-        morph_mask: &morph,
-        n_levels,
-    };
+    let input = TextureInput { levels: &levels, morph_mask: &morph, n_levels };
     let settings = TextureSettings::default();
 
     let mut ours = BTreeMap::new();
     for family in TextureFamily::ALL {
         // Configuration A is 2D: slice-based aggregations only.
-        let aggs: Vec<Aggregation> = aggregations_for(family)
-            .iter()
-            .copied()
-            .filter(|a| a.is_slice_based())
-            .collect();
+        let aggs: Vec<Aggregation> = aggregations_for(family).iter().copied().filter(|a| a.is_slice_based()).collect();
         for f in compute_aggregations(&input, family, &aggs, &settings).unwrap() {
             ours.insert((f.ibsi_code, f.aggregation), f);
         }
@@ -111,9 +100,5 @@ fn ct_phantom_config_a_texture_features_match_ibsi() {
     }
     let total: usize = counts.values().map(|c| c.1).sum();
     assert_eq!(total, 272, "texture rows of config_A");
-    assert!(
-        failures.is_empty(),
-        "{} of {total} rows failed",
-        failures.len()
-    );
+    assert!(failures.is_empty(), "{} of {total} rows failed", failures.len());
 }

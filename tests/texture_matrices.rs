@@ -6,9 +6,7 @@ mod common;
 mod phantom;
 
 use ndarray::{s, Array3};
-use radstudy::features::texture::grid::{
-    chebyshev_neighbourhood, face_neighbours, Grid, DIRECTIONS_2D, DIRECTIONS_3D,
-};
+use radstudy::features::texture::grid::{chebyshev_neighbourhood, face_neighbours, Grid, DIRECTIONS_2D, DIRECTIONS_3D};
 use radstudy::features::texture::matrix::{glcm, gldzm, glrlm, glszm, ngldm, ngtdm, CountMatrix};
 
 /// One rst table: rows of numbers.
@@ -23,8 +21,7 @@ fn reference_sections() -> Vec<(String, Vec<Table>)> {
     let mut in_table = false;
     for (n, line) in lines.iter().enumerate() {
         let next = lines.get(n + 1).copied().unwrap_or("");
-        if !line.is_empty() && next.starts_with("---") && next.trim_end().chars().all(|c| c == '-')
-        {
+        if !line.is_empty() && next.starts_with("---") && next.trim_end().chars().all(|c| c == '-') {
             sections.push((line.trim().to_string(), Vec::new()));
             continue;
         }
@@ -40,9 +37,7 @@ fn reference_sections() -> Vec<(String, Vec<Table>)> {
                         in_table = true;
                     }
                 }
-                Some(row) if in_table => {
-                    sections.last_mut().unwrap().1.last_mut().unwrap().push(row)
-                }
+                Some(row) if in_table => sections.last_mut().unwrap().1.last_mut().unwrap().push(row),
                 Some(_) => {}
             }
         } else if t.is_empty() {
@@ -57,11 +52,7 @@ fn section(sections: &[(String, Vec<Table>)], title: &str, expected_tables: usiz
         .iter()
         .find(|s| s.0 == title)
         .unwrap_or_else(|| panic!("section {title:?} missing from the reference"));
-    assert_eq!(
-        sec.1.len(),
-        expected_tables,
-        "number of tables in {title:?}"
-    );
+    assert_eq!(sec.1.len(), expected_tables, "number of tables in {title:?}");
     sec.1.clone()
 }
 
@@ -80,10 +71,7 @@ fn entries(m: &CountMatrix) -> Vec<(usize, usize, f64)> {
 }
 
 fn table_entries(t: &Table) -> Vec<(usize, usize, f64)> {
-    let mut out: Vec<(usize, usize, f64)> = t
-        .iter()
-        .map(|r| (r[0] as usize, r[1] as usize, r[2]))
-        .collect();
+    let mut out: Vec<(usize, usize, f64)> = t.iter().map(|r| (r[0] as usize, r[1] as usize, r[2])).collect();
     out.sort_by_key(|a| (a.0, a.1));
     out
 }
@@ -95,22 +83,12 @@ fn matches(m: &CountMatrix, t: &Table) -> bool {
 /// Match reference tables to computed matrices one-to-one (order of directions in the
 /// manual's captions is not reliable after conversion), by backtracking.
 fn bijection(reference: &[Vec<&Table>], ours: &[Vec<&CountMatrix>]) -> bool {
-    fn go(
-        r: usize,
-        reference: &[Vec<&Table>],
-        ours: &[Vec<&CountMatrix>],
-        used: &mut Vec<bool>,
-    ) -> bool {
+    fn go(r: usize, reference: &[Vec<&Table>], ours: &[Vec<&CountMatrix>], used: &mut Vec<bool>) -> bool {
         if r == reference.len() {
             return true;
         }
         for o in 0..ours.len() {
-            if !used[o]
-                && reference[r]
-                    .iter()
-                    .zip(&ours[o])
-                    .all(|(t, m)| matches(m, t))
-            {
+            if !used[o] && reference[r].iter().zip(&ours[o]).all(|(t, m)| matches(m, t)) {
                 used[o] = true;
                 if go(r + 1, reference, ours, used) {
                     return true;
@@ -132,11 +110,7 @@ struct Phantom {
 impl Phantom {
     fn load() -> Phantom {
         let (levels, morph) = phantom::digital_phantom();
-        Phantom {
-            levels,
-            morph,
-            n_g: phantom::PHANTOM_LEVELS as usize,
-        }
+        Phantom { levels, morph, n_g: phantom::PHANTOM_LEVELS as usize }
     }
     fn volume(&self) -> Grid {
         Grid::new(self.levels.view(), self.morph.view(), [1, 1, 1])
@@ -153,38 +127,20 @@ impl Phantom {
 
 /// Directional family: per-slice 2D matrices (groups of 4 slices per direction), per-slice
 /// merged, 13 3D matrices, 3D merged.
-fn check_directional(
-    name: &str,
-    build: impl Fn(&Grid, &[[i32; 3]]) -> Vec<CountMatrix>,
-    n_g: usize,
-) {
+fn check_directional(name: &str, build: impl Fn(&Grid, &[[i32; 3]]) -> Vec<CountMatrix>, n_g: usize) {
     let p = Phantom::load();
     let secs = reference_sections();
-    let per_slice: Vec<Vec<CountMatrix>> = p
-        .slices()
-        .iter()
-        .map(|g| build(g, &DIRECTIONS_2D))
-        .collect();
+    let per_slice: Vec<Vec<CountMatrix>> = p.slices().iter().map(|g| build(g, &DIRECTIONS_2D)).collect();
 
     let t2d = section(&secs, &format!("{name} (2D)"), 16);
     let reference: Vec<Vec<&Table>> = t2d.chunks(4).map(|c| c.iter().collect()).collect();
-    let ours: Vec<Vec<&CountMatrix>> = (0..4)
-        .map(|d| per_slice.iter().map(|s| &s[d]).collect())
-        .collect();
-    assert!(
-        bijection(&reference, &ours),
-        "{name} 2D per-slice direction matrices"
-    );
+    let ours: Vec<Vec<&CountMatrix>> = (0..4).map(|d| per_slice.iter().map(|s| &s[d]).collect()).collect();
+    assert!(bijection(&reference, &ours), "{name} 2D per-slice direction matrices");
 
     let t2m = section(&secs, &format!("{name} (2D, merged)"), 4);
     for (k, t) in t2m.iter().enumerate() {
         let merged = CountMatrix::merge(n_g, &per_slice[k]);
-        assert!(
-            matches(&merged, t),
-            "{name} 2D merged slice {k}: {:?} vs {:?}",
-            entries(&merged),
-            t
-        );
+        assert!(matches(&merged, t), "{name} 2D merged slice {k}: {:?} vs {:?}", entries(&merged), t);
     }
 
     let vol = build(&p.volume(), &DIRECTIONS_3D);
@@ -195,31 +151,19 @@ fn check_directional(
 
     let t3m = section(&secs, &format!("{name} (3D, merged)"), 1);
     let merged = CountMatrix::merge(n_g, &vol);
-    assert!(
-        matches(&merged, &t3m[0]),
-        "{name} 3D merged: {:?}",
-        entries(&merged)
-    );
+    assert!(matches(&merged, &t3m[0]), "{name} 3D merged: {:?}", entries(&merged));
 }
 
 #[test]
 fn glcm_matches_phantom_reference() {
     let n_g = phantom::PHANTOM_LEVELS as usize;
-    check_directional(
-        "Grey level co-occurrence matrix",
-        |g, d| glcm::glcm_matrices(g, n_g, d, 1),
-        n_g,
-    );
+    check_directional("Grey level co-occurrence matrix", |g, d| glcm::glcm_matrices(g, n_g, d, 1), n_g);
 }
 
 #[test]
 fn glrlm_matches_phantom_reference() {
     let n_g = phantom::PHANTOM_LEVELS as usize;
-    check_directional(
-        "Grey level run length matrix",
-        |g, d| glrlm::glrlm_matrices(g, n_g, d),
-        n_g,
-    );
+    check_directional("Grey level run length matrix", |g, d| glrlm::glrlm_matrices(g, n_g, d), n_g);
 }
 
 /// Zone-like family: one matrix per slice and one volumetric matrix.
@@ -229,12 +173,7 @@ fn check_per_slice_and_volume(name: &str, build: impl Fn(&Grid, bool) -> CountMa
     let t2d = section(&secs, &format!("{name} (2D)"), 4);
     for (k, (g, t)) in p.slices().iter().zip(&t2d).enumerate() {
         let m = build(g, true);
-        assert!(
-            matches(&m, t),
-            "{name} 2D slice {k}: ours {:?}, reference {:?}",
-            entries(&m),
-            t
-        );
+        assert!(matches(&m, t), "{name} 2D slice {k}: ours {:?}, reference {:?}", entries(&m), t);
     }
     let t3d = section(&secs, &format!("{name} (3D)"), 1);
     let m = build(&p.volume(), false);
@@ -261,12 +200,9 @@ fn gldzm_matches_phantom_reference() {
 #[test]
 fn ngldm_matches_phantom_reference() {
     let n_g = phantom::PHANTOM_LEVELS as usize;
-    check_per_slice_and_volume(
-        "Neighbouring grey level dependence matrix",
-        |g, in_plane| {
-            ngldm::ngldm_matrix(g, n_g, &g.offsets(&chebyshev_neighbourhood(1, in_plane)), 0)
-        },
-    );
+    check_per_slice_and_volume("Neighbouring grey level dependence matrix", |g, in_plane| {
+        ngldm::ngldm_matrix(g, n_g, &g.offsets(&chebyshev_neighbourhood(1, in_plane)), 0)
+    });
 }
 
 #[test]
@@ -275,20 +211,12 @@ fn ngtdm_matches_phantom_reference() {
     let secs = reference_sections();
     let name = "Neighbourhood grey tone difference matrix";
     let check = |m: &ngtdm::Ngtdm, t: &Table, what: &str| {
-        let ours: Vec<(usize, f64, f64)> = (0..m.n.len())
-            .filter(|&i| m.n[i] > 0.0)
-            .map(|i| (i + 1, m.s[i], m.n[i]))
-            .collect();
+        let ours: Vec<(usize, f64, f64)> =
+            (0..m.n.len()).filter(|&i| m.n[i] > 0.0).map(|i| (i + 1, m.s[i], m.n[i])).collect();
         assert_eq!(ours.len(), t.len(), "{what}: levels present, ours {ours:?}");
         for (o, r) in ours.iter().zip(t) {
             assert_eq!(o.0, r[0] as usize, "{what}: grey level");
-            assert!(
-                (o.1 - r[1]).abs() <= 5e-6,
-                "{what}: s_{} = {} vs {}",
-                o.0,
-                o.1,
-                r[1]
-            );
+            assert!((o.1 - r[1]).abs() <= 5e-6, "{what}: s_{} = {} vs {}", o.0, o.1, r[1]);
             assert_eq!(o.2, r[2], "{what}: n_{}", o.0);
         }
     };

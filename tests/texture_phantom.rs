@@ -7,9 +7,7 @@ mod common;
 #[path = "common/phantom.rs"]
 mod phantom;
 
-use radstudy::features::texture::{
-    compute, compute_all, Aggregation, TextureFamily, TextureInput, TextureSettings,
-};
+use radstudy::features::texture::{compute, compute_all, Aggregation, TextureFamily, TextureInput, TextureSettings};
 use radstudy::features::Feature;
 use std::collections::BTreeMap;
 
@@ -77,44 +75,26 @@ fn reference_rows() -> Vec<RefRow> {
 #[test]
 fn digital_phantom_texture_features_match_ibsi() {
     let (levels, morph) = phantom::digital_phantom();
-    let input = TextureInput {
-        levels: &levels,
-        morph_mask: &morph,
-        n_levels: phantom::PHANTOM_LEVELS,
-    };
+    let input = TextureInput { levels: &levels, morph_mask: &morph, n_levels: phantom::PHANTOM_LEVELS };
     let settings = TextureSettings::default();
     let mut ours: BTreeMap<(String, &'static str), Feature> = BTreeMap::new();
     for family in TextureFamily::ALL {
         for f in compute_all(&input, family, &settings).expect("compute_all") {
             let key = (f.ibsi_code.to_string(), f.aggregation);
-            assert!(
-                ours.insert(key, f).is_none(),
-                "duplicate (code, aggregation)"
-            );
+            assert!(ours.insert(key, f).is_none(), "duplicate (code, aggregation)");
         }
     }
     let rows = reference_rows();
-    assert_eq!(
-        rows.len(),
-        408,
-        "texture rows of dig_phantom in the reference CSV"
-    );
+    assert_eq!(rows.len(), 408, "texture rows of dig_phantom in the reference CSV");
 
     // (family, aggregation) -> (passed, total)
     let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     for r in &rows {
-        let entry = counts
-            .entry((r.family.key(), r.aggregation.key()))
-            .or_default();
+        let entry = counts.entry((r.family.key(), r.aggregation.key())).or_default();
         entry.1 += 1;
         let Some(f) = ours.get(&(r.code.clone(), r.aggregation.key())) else {
-            failures.push(format!(
-                "{} {} {}: not computed",
-                r.family.key(),
-                r.code,
-                r.aggregation.key()
-            ));
+            failures.push(format!("{} {} {}: not computed", r.family.key(), r.code, r.aggregation.key()));
             continue;
         };
         assert_eq!(f.family, r.family.key(), "family of {}", r.code);
@@ -150,29 +130,19 @@ fn digital_phantom_texture_features_match_ibsi() {
     for f in &failures {
         println!("  FAIL {f}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} rows failed",
-        failures.len(),
-        rows.len()
-    );
+    assert!(failures.is_empty(), "{} of {} rows failed", failures.len(), rows.len());
 }
 
 #[test]
 fn compute_single_aggregation_equals_compute_all() {
     let (levels, morph) = phantom::digital_phantom();
-    let input = TextureInput {
-        levels: &levels,
-        morph_mask: &morph,
-        n_levels: phantom::PHANTOM_LEVELS,
-    };
+    let input = TextureInput { levels: &levels, morph_mask: &morph, n_levels: phantom::PHANTOM_LEVELS };
     let settings = TextureSettings::default();
     for family in TextureFamily::ALL {
         let all = compute_all(&input, family, &settings).unwrap();
         for &agg in radstudy::features::texture::aggregations_for(family) {
             let one = compute(&input, family, agg, &settings).unwrap();
-            let expected: Vec<&Feature> =
-                all.iter().filter(|f| f.aggregation == agg.key()).collect();
+            let expected: Vec<&Feature> = all.iter().filter(|f| f.aggregation == agg.key()).collect();
             assert_eq!(one.len(), expected.len());
             for (a, b) in one.iter().zip(expected) {
                 assert_eq!((a.name, a.ibsi_code), (b.name, b.ibsi_code));

@@ -14,8 +14,10 @@ use std::path::PathBuf;
 pub struct Patient {
     pub id: String,
     pub centre: String,
-    /// Binary outcome, 0 or 1.
+    /// Binary outcome (0/1), or the event indicator of a survival outcome (1 = event).
     pub outcome: u8,
+    /// Survival follow-up time (> 0); NaN for binary studies.
+    pub time: f64,
     /// Numeric clinical variables by column name (NaN = missing).
     pub clinical: BTreeMap<String, f64>,
     /// Image path per sequence name.
@@ -49,9 +51,14 @@ impl Cohort {
         (0..self.patients.len()).filter(|&i| centres.contains(&self.patients[i].centre)).collect()
     }
 
-    /// The outcome as f64 per patient.
+    /// The outcome (event indicator for survival) as f64 per patient.
     pub fn outcomes(&self) -> Vec<f64> {
         self.patients.iter().map(|p| p.outcome as f64).collect()
+    }
+
+    /// Follow-up times (NaN for binary studies).
+    pub fn times(&self) -> Vec<f64> {
+        self.patients.iter().map(|p| p.time).collect()
     }
 }
 

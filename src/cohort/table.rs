@@ -11,6 +11,8 @@ use std::path::Path;
 pub struct TableSpec<'a> {
     pub centre_column: &'a str,
     pub outcome: &'a str,
+    /// Survival time column, for survival studies.
+    pub time: Option<&'a str>,
     pub sequences: &'a [String],
     pub clinical: &'a [String],
 }
@@ -29,20 +31,18 @@ pub fn load_cohort(path: &Path, spec: &TableSpec) -> Result<Cohort, CohortError>
         .map_err(|e| err(format!("not a readable CSV table: {e}")))?;
     let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
     let col = |name: &str| -> Result<Vec<Option<String>>, CohortError> {
-        let c = df.column(name).map_err(|_| {
-            err(format!("missing column `{name}` (columns present: {})", names.join(", ")))
-        })?;
+        let c = df
+            .column(name)
+            .map_err(|_| err(format!("missing column `{name}` (columns present: {})", names.join(", "))))?;
         let s = c.str().map_err(|e| err(format!("column `{name}`: {e}")))?;
         Ok(s.iter().map(|v| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty())).collect())
     };
     let ids = col("patient")?;
     let centres = col(spec.centre_column)?;
     let outcome = col(spec.outcome)?;
-    let images: Vec<(String, Vec<Option<String>>)> = spec
-        .sequences
-        .iter()
-        .map(|s| col(&format!("image_{s}")).map(|c| (s.clone(), c)))
-        .collect::<Result<_, _>>()?;
+    let times = spec.time.map(col).transpose()?;
+    let images: Vec<(String, Vec<Option<String>>)> =
+        spec.sequences.iter().map(|s| col(&format!("image_{s}")).map(|c| (s.clone(), c))).collect::<Result<_, _>>()?;
     let mut mask_cols = vec![col("mask")?];
     for k in 2.. {
         let name = format!("mask_{k}");
@@ -63,9 +63,8 @@ pub fn load_cohort(path: &Path, spec: &TableSpec) -> Result<Cohort, CohortError>
         if !seen.insert(id.clone()) {
             return Err(err(format!("patient `{id}` appears twice (line {row}); patient ids must be unique")));
         }
-        let centre = centres[r]
-            .clone()
-            .ok_or_else(|| err(format!("patient `{id}`: empty `{}`", spec.centre_column)))?;
+        let centre =
+            centres[r].clone().ok_or_else(|| err(format!("patient `{id}`: empty `{}`", spec.centre_column)))?;
         let outcome = match outcome[r].as_deref() {
             Some("0") | Some("0.0") => 0,
             Some("1") | Some("1.0") => 1,
@@ -76,8 +75,28 @@ pub fn load_cohort(path: &Path, spec: &TableSpec) -> Result<Cohort, CohortError>
                 )))
             }
             Some(v) => {
-                return Err(err(format!("patient `{id}`: outcome `{}` is `{v}`; a binary outcome must be 0 or 1", spec.outcome)))
+                return Err(err(format!(
+                    "patient `{id}`: outcome `{}` is `{v}`; it must be 0 or 1 (binary outcome or event indicator)",
+                    spec.outcome
+                )))
             }
+        };
+        let time = match (&times, spec.time) {
+            (Some(t), Some(name)) => {
+                let v = t[r].as_deref().ok_or_else(|| {
+                    err(format!(
+                        "patient `{id}`: survival time `{name}` is missing; remove the patient or fill the value"
+                    ))
+                })?;
+                let x: f64 = v.parse().map_err(|_| err(format!("patient `{id}`: `{name}` = `{v}` is not a number")))?;
+                if !(x > 0.0 && x.is_finite()) {
+                    return Err(err(format!(
+                        "patient `{id}`: survival time `{name}` = {v}; times must be > 0 (use a small positive time for events at day 0)"
+                    )));
+                }
+                x
+            }
+            _ => f64::NAN,
         };
         let mut imgs = BTreeMap::new();
         for (s, c) in &images {
@@ -96,13 +115,13 @@ pub fn load_cohort(path: &Path, spec: &TableSpec) -> Result<Cohort, CohortError>
         for (name, c) in &clinical {
             let v = match c[r].as_deref() {
                 None | Some("NA") | Some("nan") => f64::NAN,
-                Some(v) => v
-                    .parse::<f64>()
-                    .map_err(|_| err(format!("patient `{id}`: `{name}` = `{v}` is not a number")))?,
+                Some(v) => {
+                    v.parse::<f64>().map_err(|_| err(format!("patient `{id}`: `{name}` = `{v}` is not a number")))?
+                }
             };
             clin.insert(name.clone(), v);
         }
-        patients.push(Patient { id, centre, outcome, clinical: clin, images: imgs, masks });
+        patients.push(Patient { id, centre, outcome, time, clinical: clin, images: imgs, masks });
     }
     if patients.is_empty() {
         return Err(err("the table has no patients".into()));

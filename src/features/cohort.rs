@@ -110,12 +110,18 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
             }
             for r in spec.rois {
                 let region = match r.ring_mm {
-                    Some([a, b]) => roi::ring(mask, a, b, None)
-                        .map_err(|e| format!("patient `{}`, ROI `{}`: {e}", p.id, r.name))?,
+                    Some([a, b]) => {
+                        roi::ring(mask, a, b, None).map_err(|e| format!("patient `{}`, ROI `{}`: {e}", p.id, r.name))?
+                    }
                     None => mask.clone(),
                 };
                 if !region.data.iter().any(|&v| v > 0) {
-                    return Err(format!("patient `{}`: ROI `{}` is empty (mask {})", p.id, r.name, p.masks[o].display()));
+                    return Err(format!(
+                        "patient `{}`: ROI `{}` is empty (mask {})",
+                        p.id,
+                        r.name,
+                        p.masks[o].display()
+                    ));
                 }
                 let pad = 2;
                 let bbox = roi::bounding_box(&region, pad).expect("non-empty ROI has a bounding box");

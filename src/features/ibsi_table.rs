@@ -33,7 +33,9 @@ pub fn score_all(ibsi_dir: &Path) -> Result<BenchmarkSummary, String> {
 impl BenchmarkSummary {
     /// A plain-text table: per data set and family, passed / total; then the misses.
     pub fn to_text(&self) -> String {
-        let mut s = String::from("IBSI 1 reference values: passed / scored (rule: 3 significant digits, then |Δ| ≤ tolerance)\n\n");
+        let mut s = String::from(
+            "IBSI 1 reference values: passed / scored (rule: 3 significant digits, then |Δ| ≤ tolerance)\n\n",
+        );
         let families = ["morph", "li", "stats", "ih", "ivh", "glcm", "glrlm", "glszm", "gldzm", "ngtdm", "ngldm"];
         let _ = write!(s, "{:<14}", "data set");
         for f in families {

@@ -24,10 +24,8 @@ pub fn from_manifest(m: &Manifest) -> IbsiSettings {
         (Some(n), None) => Discretisation::Fbn(n),
         (None, None) => Discretisation::Fbn(32),
     };
-    let families = FamilyName::ALL
-        .into_iter()
-        .filter(|f| m.features.families.iter().any(|name| family_key(*f) == name))
-        .collect();
+    let families =
+        FamilyName::ALL.into_iter().filter(|f| m.features.families.iter().any(|name| family_key(*f) == name)).collect();
     IbsiSettings {
         resample_spacing: p.resample_mm,
         interpolation,

@@ -62,8 +62,7 @@ impl FeatureTable {
     pub fn from_dataframe(df: &DataFrame) -> anyhow::Result<FeatureTable> {
         let pcol = df.column("patient").map_err(|_| anyhow::anyhow!("no `patient` column"))?;
         let pcol = pcol.cast(&DataType::String)?;
-        let patients: Vec<String> =
-            pcol.str()?.iter().map(|v| v.unwrap_or_default().to_string()).collect();
+        let patients: Vec<String> = pcol.str()?.iter().map(|v| v.unwrap_or_default().to_string()).collect();
         let mut columns = Vec::new();
         let mut data: Vec<Vec<f64>> = Vec::new();
         for c in df.columns() {

@@ -1,6 +1,7 @@
 //! Images: the shared `Volume` type, file IO (NIfTI, NRRD) and ROI geometry.
 pub mod edt;
 pub mod error;
+pub mod filters;
 pub mod io;
 mod nifti;
 mod nifti_geometry;

@@ -7,18 +7,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     #[error("cannot read manifest {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     /// TOML syntax or schema problem. `key` is the dotted key path where known.
     #[error("{}{}{}: {message}", file_prefix(file), key_part(key), line_part(*line))]
-    Invalid {
-        file: Option<PathBuf>,
-        key: Option<String>,
-        line: Option<usize>,
-        message: String,
-    },
+    Invalid { file: Option<PathBuf>, key: Option<String>, line: Option<usize>, message: String },
 }
 
 fn file_prefix(f: &Option<PathBuf>) -> String {

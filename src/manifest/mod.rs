@@ -36,10 +36,8 @@ impl Study {
 
 /// Read and validate a manifest file.
 pub fn load(path: &Path) -> Result<Study, ManifestError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ManifestError::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ManifestError::Read { path: path.to_path_buf(), source: e })?;
     let manifest = parse(&text).map_err(|e| e.with_path(path))?;
     Ok(Study { manifest, path: path.to_path_buf(), text })
 }

@@ -40,11 +40,15 @@ pub struct StudySection {
     /// Short identifier: letters, digits, `_` and `-` only (used in output paths).
     pub name: String,
     pub title: String,
-    /// Outcome kind; v1 runs "binary".
+    /// Outcome kind: "binary" or "survival".
     #[serde(default = "default_kind")]
     pub kind: OutcomeKind,
-    /// Outcome column of the cohort table (0/1 for binary).
+    /// Outcome column of the cohort table: 0/1 for binary; the event indicator (1 = event,
+    /// 0 = censored) for survival.
     pub outcome: String,
+    /// Survival only: the follow-up time column (> 0, any unit, e.g. months).
+    #[serde(default)]
+    pub time: Option<String>,
     /// Seed of every random choice in the study.
     pub seed: u64,
 }
@@ -57,6 +61,7 @@ fn default_kind() -> OutcomeKind {
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     Binary,
+    Survival,
 }
 
 /// `[published]`: the paper's numbers, reported beside ours. Free-form numbers are allowed
@@ -78,6 +83,12 @@ pub struct Published {
     /// Published validation (test) AUC.
     #[serde(default)]
     pub auc_test: Option<f64>,
+    /// Published validation C-index (survival studies).
+    #[serde(default)]
+    pub c_index_test: Option<f64>,
+    /// Published training C-index (survival studies).
+    #[serde(default)]
+    pub c_index_train: Option<f64>,
     /// Published validation AUC 95% CI, if reported.
     #[serde(default)]
     pub auc_test_ci: Option<[f64; 2]>,
@@ -321,7 +332,8 @@ pub enum SelectStep {
     },
     /// Of each pair with |Pearson r| > `max_abs_r`, drop the one with the weaker univariate AUC.
     Correlation { max_abs_r: f64 },
-    /// L1-penalised logistic path with inner CV; keep the non-zero coefficients.
+    /// L1-penalised path with inner CV (logistic for binary, Cox for survival); keep the
+    /// non-zero coefficients.
     Lasso {
         #[serde(default = "five")]
         folds: usize,
@@ -331,8 +343,10 @@ pub enum SelectStep {
         #[serde(default)]
         max_features: Option<usize>,
     },
-    /// Keep the k features with the smallest Mann–Whitney p.
+    /// Keep the k features with the smallest Mann–Whitney p (binary) or univariate Cox p (survival).
     KBest { k: usize },
+    /// Survival: keep features whose univariate Cox (Efron) Wald p < `p`.
+    Cox { p: f64 },
 }
 
 fn five() -> usize {
@@ -354,7 +368,7 @@ pub enum LambdaRule {
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     pub name: String,
-    /// "logistic".
+    /// "logistic" (binary outcome) or "cox" (survival outcome, Efron ties).
     pub kind: String,
     /// "none" or "l2".
     #[serde(default = "default_penalty")]
@@ -446,7 +460,8 @@ fn default_threshold_rule() -> String {
     "youden_oof".into()
 }
 
-const KNOWN_FAMILIES: &[&str] = &["morph", "li", "stats", "ih", "ivh", "glcm", "glrlm", "glszm", "gldzm", "ngtdm", "ngldm"];
+const KNOWN_FAMILIES: &[&str] =
+    &["morph", "li", "stats", "ih", "ivh", "glcm", "glrlm", "glszm", "gldzm", "ngtdm", "ngldm"];
 
 /// Cross-field rules that serde cannot express. Each error names its key.
 pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
@@ -459,7 +474,9 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
     }
     match (&m.cohort.synthetic, &m.cohort.table) {
         (Some(_), Some(_)) => return Err(ManifestError::at("cohort", "give either `synthetic` or `table`, not both")),
-        (None, None) => return Err(ManifestError::at("cohort", "give `synthetic = {...}` or `table = \"cohort.csv\"`")),
+        (None, None) => {
+            return Err(ManifestError::at("cohort", "give `synthetic = {...}` or `table = \"cohort.csv\"`"))
+        }
         _ => {}
     }
     if m.sequences.is_empty() {
@@ -497,7 +514,7 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         }
     }
     if let Some(r) = m.preprocess.resample_mm {
-        if r.iter().any(|v| !(*v > 0.0)) {
+        if r.iter().any(|v| v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)) {
             return Err(ManifestError::at("preprocess.resample_mm", "all three spacings must be > 0"));
         }
     }
@@ -516,7 +533,10 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
     }
     for f in &m.features.filters {
         if f != "original" {
-            return Err(ManifestError::at("features.filters", format!("filter `{f}` is not available yet; use \"original\"")));
+            return Err(ManifestError::at(
+                "features.filters",
+                format!("filter `{f}` is not available yet; use \"original\""),
+            ));
         }
     }
     if crate::stability::icc::IccForm::parse(&m.stability.icc).is_none() {
@@ -546,9 +566,41 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         return Err(ManifestError::at("model", "at least one [[model]] is needed"));
     }
     unique("model.name", m.models.iter().map(|x| x.name.as_str()))?;
+    let survival = m.study.kind == OutcomeKind::Survival;
+    if survival && m.study.time.is_none() {
+        return Err(ManifestError::at("study.time", "a survival study needs `time = \"<follow-up column>\"`"));
+    }
+    if !survival && m.study.time.is_some() {
+        return Err(ManifestError::at("study.time", "`time` is only for kind = \"survival\""));
+    }
+    for (i, s) in m.select.steps.iter().enumerate() {
+        let key = format!("select.steps[{i}]");
+        match s {
+            SelectStep::MannWhitney { .. } if survival => {
+                return Err(ManifestError::at(
+                    &key,
+                    "mann_whitney needs a binary outcome; use method = \"cox\" for survival",
+                ))
+            }
+            SelectStep::Cox { .. } if !survival => {
+                return Err(ManifestError::at(&key, "method = \"cox\" needs kind = \"survival\"; use mann_whitney"))
+            }
+            SelectStep::Cox { p } if !(*p > 0.0 && *p <= 1.0) => {
+                return Err(ManifestError::at(&key, "p must be in (0, 1]"))
+            }
+            _ => {}
+        }
+    }
     for md in &m.models {
-        if md.kind != "logistic" {
-            return Err(ManifestError::at("model.kind", format!("`{}` is not available yet; use \"logistic\"", md.kind)));
+        let expected = if survival { "cox" } else { "logistic" };
+        if md.kind != expected {
+            return Err(ManifestError::at(
+                "model.kind",
+                format!(
+                    "model `{}`: kind `{}` does not fit a {:?} outcome; use \"{expected}\"",
+                    md.name, md.kind, m.study.kind
+                ),
+            ));
         }
         if !["none", "l2"].contains(&md.penalty.as_str()) {
             return Err(ManifestError::at("model.penalty", format!("`{}`: use \"none\" or \"l2\"", md.penalty)));
@@ -556,7 +608,10 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         if let Some(seqs) = &md.sequences {
             for s in seqs {
                 if !m.sequences.iter().any(|q| &q.name == s) {
-                    return Err(ManifestError::at("model.sequences", format!("`{s}` is not a [[sequence]] of this study")));
+                    return Err(ManifestError::at(
+                        "model.sequences",
+                        format!("`{s}` is not a [[sequence]] of this study"),
+                    ));
                 }
             }
         }
@@ -577,7 +632,10 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
             return Err(ManifestError::at("validation.external", "name at least one train and one test centre"));
         }
         if let Some(c) = e.test.iter().find(|c| e.train.contains(c)) {
-            return Err(ManifestError::at("validation.external.test", format!("centre `{c}` is also a training centre")));
+            return Err(ManifestError::at(
+                "validation.external.test",
+                format!("centre `{c}` is also a training centre"),
+            ));
         }
     }
     if m.report.threshold != "youden_oof" {

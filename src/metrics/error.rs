@@ -6,18 +6,12 @@
 pub enum StatsError {
     /// Two input slices that must be parallel have different lengths.
     #[error("length mismatch: {what} has {got} values, expected {expected}")]
-    LengthMismatch {
-        what: &'static str,
-        got: usize,
-        expected: usize,
-    },
+    LengthMismatch { what: &'static str, got: usize, expected: usize },
     /// A statistic needs at least one member of each class / group.
-    #[error("need at least {needed} observation(s) in each group, got {positives} positive(s) and {negatives} negative(s)")]
-    EmptyClass {
-        needed: usize,
-        positives: usize,
-        negatives: usize,
-    },
+    #[error(
+        "need at least {needed} observation(s) in each group, got {positives} positive(s) and {negatives} negative(s)"
+    )]
+    EmptyClass { needed: usize, positives: usize, negatives: usize },
     /// An input value is NaN or infinite.
     #[error("non-finite value in {0}")]
     NonFinite(&'static str),
@@ -40,11 +34,7 @@ pub(crate) fn check_len(what: &'static str, got: usize, expected: usize) -> Resu
     if got == expected {
         Ok(())
     } else {
-        Err(StatsError::LengthMismatch {
-            what,
-            got,
-            expected,
-        })
+        Err(StatsError::LengthMismatch { what, got, expected })
     }
 }
 
@@ -62,11 +52,7 @@ pub(crate) fn class_counts(y: &[bool], needed: usize) -> Result<(usize, usize)> 
     let pos = y.iter().filter(|&&v| v).count();
     let neg = y.len() - pos;
     if pos < needed || neg < needed {
-        return Err(StatsError::EmptyClass {
-            needed,
-            positives: pos,
-            negatives: neg,
-        });
+        return Err(StatsError::EmptyClass { needed, positives: pos, negatives: neg });
     }
     Ok((pos, neg))
 }

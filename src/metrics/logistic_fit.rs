@@ -19,11 +19,7 @@ pub struct LogisticFit {
 /// Fits logit P(y=1) = offset + Σ_j β_j·x_j by Newton–Raphson
 /// (β ← β + I⁻¹·Xᵀ(y − π), I = XᵀWX, W = π(1−π)); stops when max |Δβ| < 1e-13·(1+|β|).
 /// `columns` are the design columns (include a column of ones for an intercept).
-pub fn fit_logistic(
-    columns: &[Vec<f64>],
-    offset: Option<&[f64]>,
-    y: &[bool],
-) -> Result<LogisticFit> {
+pub fn fit_logistic(columns: &[Vec<f64>], offset: Option<&[f64]>, y: &[bool]) -> Result<LogisticFit> {
     let n = y.len();
     let p = columns.len();
     if p == 0 {
@@ -41,12 +37,9 @@ pub fn fit_logistic(
     let max_iter = 200;
     for iter in 1..=max_iter {
         let (grad, info, _) = score_and_information(columns, offset, y, &beta);
-        let inv = invert_spd(&info).ok_or_else(|| {
-            StatsError::NotConverged("singular information matrix (separation?)".into())
-        })?;
-        let step: Vec<f64> = (0..p)
-            .map(|a| (0..p).map(|b| inv[a][b] * grad[b]).sum())
-            .collect();
+        let inv = invert_spd(&info)
+            .ok_or_else(|| StatsError::NotConverged("singular information matrix (separation?)".into()))?;
+        let step: Vec<f64> = (0..p).map(|a| (0..p).map(|b| inv[a][b] * grad[b]).sum()).collect();
         let mut done = true;
         for a in 0..p {
             beta[a] += step[a];
@@ -59,20 +52,13 @@ pub fn fit_logistic(
         }
         if done {
             let (_, info, loglik) = score_and_information(columns, offset, y, &beta);
-            let inv = invert_spd(&info)
-                .ok_or_else(|| StatsError::NotConverged("singular information matrix".into()))?;
+            let inv =
+                invert_spd(&info).ok_or_else(|| StatsError::NotConverged("singular information matrix".into()))?;
             let se = (0..p).map(|a| inv[a][a].sqrt()).collect();
-            return Ok(LogisticFit {
-                coef: beta,
-                se,
-                loglik,
-                iterations: iter,
-            });
+            return Ok(LogisticFit { coef: beta, se, loglik, iterations: iter });
         }
     }
-    Err(StatsError::NotConverged(format!(
-        "no convergence in {max_iter} Newton steps"
-    )))
+    Err(StatsError::NotConverged(format!("no convergence in {max_iter} Newton steps")))
 }
 
 /// Gradient Xᵀ(y − π), information XᵀWX and log-likelihood at β.
@@ -127,13 +113,8 @@ fn softplus(x: f64) -> f64 {
 pub(crate) fn invert_spd(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let p = m.len();
     let mut a: Vec<Vec<f64>> = m.to_vec();
-    let mut inv: Vec<Vec<f64>> = (0..p)
-        .map(|i| (0..p).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
-        .collect();
-    let scale = m
-        .iter()
-        .flat_map(|r| r.iter())
-        .fold(0.0_f64, |s, v| s.max(v.abs()));
+    let mut inv: Vec<Vec<f64>> = (0..p).map(|i| (0..p).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect();
+    let scale = m.iter().flat_map(|r| r.iter()).fold(0.0_f64, |s, v| s.max(v.abs()));
     for col in 0..p {
         let piv = (col..p).max_by(|&r1, &r2| a[r1][col].abs().total_cmp(&a[r2][col].abs()))?;
         if a[piv][col].abs() <= 1e-300_f64.max(scale * 1e-15) || !a[piv][col].is_finite() {

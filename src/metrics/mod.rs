@@ -9,6 +9,7 @@ pub mod quantile;
 pub mod ranks;
 pub mod summary;
 pub mod survival;
+pub mod survival_summary;
 
 pub use error::StatsError;
 pub use summary::{auc, youden_threshold};

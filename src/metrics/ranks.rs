@@ -52,13 +52,7 @@ mod tests {
     #[test]
     fn midranks_average_ties() {
         // scipy.stats.rankdata([3, 1, 4, 1, 5]) = [3, 1.5, 4, 1.5, 5]
-        assert_eq!(
-            midranks(&[3.0, 1.0, 4.0, 1.0, 5.0]),
-            vec![3.0, 1.5, 4.0, 1.5, 5.0]
-        );
-        assert_eq!(
-            tie_group_sizes(&[3.0, 1.0, 4.0, 1.0, 5.0]),
-            vec![2, 1, 1, 1]
-        );
+        assert_eq!(midranks(&[3.0, 1.0, 4.0, 1.0, 5.0]), vec![3.0, 1.5, 4.0, 1.5, 5.0]);
+        assert_eq!(tie_group_sizes(&[3.0, 1.0, 4.0, 1.0, 5.0]), vec![2, 1, 1, 1]);
     }
 }

@@ -59,8 +59,14 @@ pub fn metric_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<Met
             let p = &c.prob;
             let d = delong_auc(&y, p).ok();
             let boot = if n_boot > 0 {
-                let idx = stratified_bootstrap_indices(&y, n_boot, crate::validate::derive_seed(seed, 50_000 + (mi * 100 + ci) as u64));
-                bootstrap_percentile_ci(&y, p, &idx, 0.95, auc_bool).map(|b| (b.lower, b.upper)).unwrap_or((f64::NAN, f64::NAN))
+                let idx = stratified_bootstrap_indices(
+                    &y,
+                    n_boot,
+                    crate::validate::derive_seed(seed, 50_000 + (mi * 100 + ci) as u64),
+                );
+                bootstrap_percentile_ci(&y, p, &idx, 0.95, auc_bool)
+                    .map(|b| (b.lower, b.upper))
+                    .unwrap_or((f64::NAN, f64::NAN))
             } else {
                 (f64::NAN, f64::NAN)
             };

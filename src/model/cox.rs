@@ -99,12 +99,7 @@ pub(crate) fn partial_loglik(
     while i < n {
         let t = s.time[order[i]];
         let mut j = i;
-        let (mut d, mut sd0, mut sd1, mut sd2) = (
-            0usize,
-            0.0,
-            Array1::<f64>::zeros(p),
-            Array2::<f64>::zeros((p, p)),
-        );
+        let (mut d, mut sd0, mut sd1, mut sd2) = (0usize, 0.0, Array1::<f64>::zeros(p), Array2::<f64>::zeros((p, p)));
         while j < n && s.time[order[j]] == t {
             let k = order[j];
             let xk = x.row(k);
@@ -169,23 +164,14 @@ pub(crate) fn partial_loglik(
 /// Fit β̂ = argmax l(β) by Newton–Raphson (start 0, step halving, stop when
 /// max |Δβ| ≤ 1e-10 (1 + max |β|)). Errors: `Singular` for collinear covariates,
 /// `NotConverged` (e.g. monotone likelihood: a covariate separating events) at `max_iter`.
-pub fn fit_cox(
-    x: &Array2<f64>,
-    surv: &Surv,
-    ties: Ties,
-    max_iter: usize,
-) -> Result<CoxFit, ModelError> {
+pub fn fit_cox(x: &Array2<f64>, surv: &Surv, ties: Ties, max_iter: usize) -> Result<CoxFit, ModelError> {
     let (n, p) = x.dim();
     check_surv(n, surv)?;
     if x.iter().any(|v| !v.is_finite()) {
         return Err(ModelError::NonFinite("X".into()));
     }
     // centre columns for stability (the partial likelihood is invariant to centring)
-    let means: Vec<f64> = x
-        .columns()
-        .into_iter()
-        .map(|c| c.sum() / n as f64)
-        .collect();
+    let means: Vec<f64> = x.columns().into_iter().map(|c| c.sum() / n as f64).collect();
     let xc = Array2::from_shape_fn((n, p), |(i, j)| x[[i, j]] - means[j]);
     let mut beta = Array1::<f64>::zeros(p);
     let (l0, _, _) = partial_loglik(&xc, surv, &beta, ties, 0);
@@ -213,13 +199,8 @@ pub fn fit_cox(
             let vcov = spd_inverse(&info)?;
             let se = vcov.diag().mapv(f64::sqrt);
             let lr = 2.0 * (ll - l0);
-            let lr_p = if p > 0 {
-                ChiSquared::new(p as f64)
-                    .map(|c| c.sf(lr.max(0.0)))
-                    .unwrap_or(f64::NAN)
-            } else {
-                f64::NAN
-            };
+            let lr_p =
+                if p > 0 { ChiSquared::new(p as f64).map(|c| c.sf(lr.max(0.0))).unwrap_or(f64::NAN) } else { f64::NAN };
             return Ok(CoxFit {
                 ties,
                 coef: beta,
@@ -234,19 +215,11 @@ pub fn fit_cox(
             });
         }
     }
-    Err(ModelError::NotConverged {
-        iterations: max_iter,
-        last_change: last,
-    })
+    Err(ModelError::NotConverged { iterations: max_iter, last_change: last })
 }
 
 /// Log partial likelihood l(β) on (X, surv) (e.g. for CV partial likelihood).
-pub fn cox_loglik(
-    x: &Array2<f64>,
-    surv: &Surv,
-    beta: &Array1<f64>,
-    ties: Ties,
-) -> Result<f64, ModelError> {
+pub fn cox_loglik(x: &Array2<f64>, surv: &Surv, beta: &Array1<f64>, ties: Ties) -> Result<f64, ModelError> {
     check_surv(x.nrows(), surv)?;
     if beta.len() != x.ncols() {
         return Err(ModelError::DimensionMismatch("beta vs X columns".into()));
@@ -257,11 +230,7 @@ pub fn cox_loglik(
 /// Linear predictor η = xᵀβ (uncentred).
 pub fn linear_predictor(coef: &Array1<f64>, x: &Array2<f64>) -> Result<Array1<f64>, ModelError> {
     if x.ncols() != coef.len() {
-        return Err(ModelError::DimensionMismatch(format!(
-            "{} coefficients, X has {} columns",
-            coef.len(),
-            x.ncols()
-        )));
+        return Err(ModelError::DimensionMismatch(format!("{} coefficients, X has {} columns", coef.len(), x.ncols())));
     }
     Ok(x.dot(coef))
 }

@@ -25,12 +25,7 @@ pub struct CoxnetOptions {
 
 impl Default for CoxnetOptions {
     fn default() -> Self {
-        CoxnetOptions {
-            alpha: 1.0,
-            tol: 1e-10,
-            max_outer: 200,
-            max_passes: 100_000,
-        }
+        CoxnetOptions { alpha: 1.0, tol: 1e-10, max_outer: 200, max_passes: 100_000 }
     }
 }
 
@@ -45,13 +40,7 @@ pub struct CoxnetPath {
 impl CoxnetPath {
     /// Column indices with non-zero coefficient at position k.
     pub fn selected(&self, k: usize) -> Vec<usize> {
-        self.coef
-            .row(k)
-            .iter()
-            .enumerate()
-            .filter(|(_, &w)| w != 0.0)
-            .map(|(j, _)| j)
-            .collect()
+        self.coef.row(k).iter().enumerate().filter(|(_, &w)| w != 0.0).map(|(j, _)| j).collect()
     }
     /// η = X β at position k.
     pub fn linear_predictor(&self, k: usize, x: &Array2<f64>) -> Array1<f64> {
@@ -102,18 +91,11 @@ fn eta_derivatives(s: &Surv, eta: &[f64], order_desc_idx: &[usize]) -> (Vec<f64>
 pub fn coxnet_lambda_max(x: &Array2<f64>, surv: &Surv, alpha: f64) -> Result<f64, ModelError> {
     check_surv(x.nrows(), surv)?;
     if !(alpha > 0.0 && alpha <= 1.0) {
-        return Err(ModelError::InvalidParameter(format!(
-            "alpha must be in (0,1], got {alpha}"
-        )));
+        return Err(ModelError::InvalidParameter(format!("alpha must be in (0,1], got {alpha}")));
     }
     let (g, _) = eta_derivatives(surv, &vec![0.0; x.nrows()], &order_desc(&surv.time));
     let g = Array1::from(g);
-    Ok(x.columns()
-        .into_iter()
-        .map(|c| c.dot(&g).abs())
-        .fold(0.0, f64::max)
-        / x.nrows() as f64
-        / alpha)
+    Ok(x.columns().into_iter().map(|c| c.dot(&g).abs()).fold(0.0, f64::max) / x.nrows() as f64 / alpha)
 }
 
 /// Fit the path over decreasing `lambdas` with warm starts (objective in the module doc).
@@ -128,12 +110,8 @@ pub fn coxnet_path(
     if x.iter().any(|v| !v.is_finite()) {
         return Err(ModelError::NonFinite("X".into()));
     }
-    if !(opts.alpha > 0.0 && opts.alpha <= 1.0)
-        || lambdas.iter().any(|l| !(*l >= 0.0 && l.is_finite()))
-    {
-        return Err(ModelError::InvalidParameter(
-            "alpha in (0,1] and finite lambdas >= 0 required".into(),
-        ));
+    if !(opts.alpha > 0.0 && opts.alpha <= 1.0) || lambdas.iter().any(|l| !(*l >= 0.0 && l.is_finite())) {
+        return Err(ModelError::InvalidParameter("alpha in (0,1] and finite lambdas >= 0 required".into()));
     }
     let d = Design::new(x);
     let order = order_desc(&surv.time);
@@ -148,16 +126,9 @@ pub fn coxnet_path(
         strong: vec![false; p],
     };
     st.update_grad();
-    let mut out = CoxnetPath {
-        lambdas: lambdas.to_vec(),
-        coef: Array2::zeros((lambdas.len(), p)),
-        converged: vec![],
-    };
-    let mut lam_prev = lambdas
-        .first()
-        .copied()
-        .unwrap_or(0.0)
-        .max(st.grad.iter().fold(0.0f64, |a, g| a.max(g.abs())) / opts.alpha);
+    let mut out = CoxnetPath { lambdas: lambdas.to_vec(), coef: Array2::zeros((lambdas.len(), p)), converged: vec![] };
+    let mut lam_prev =
+        lambdas.first().copied().unwrap_or(0.0).max(st.grad.iter().fold(0.0f64, |a, g| a.max(g.abs())) / opts.alpha);
     for (k, &lam) in lambdas.iter().enumerate() {
         let ok = st.solve(lam, lam_prev);
         lam_prev = lam;
@@ -201,10 +172,7 @@ impl State<'_> {
     fn objective(&self, eta: &[f64], w: &[f64], lam: f64) -> f64 {
         let a = self.opts.alpha;
         -breslow_loglik_eta(self.s, eta, self.order) / self.d.n as f64
-            + lam
-                * w.iter()
-                    .map(|v| a * v.abs() + 0.5 * (1.0 - a) * v * v)
-                    .sum::<f64>()
+            + lam * w.iter().map(|v| a * v.abs() + 0.5 * (1.0 - a) * v * v).sum::<f64>()
     }
 
     fn solve(&mut self, lam: f64, lam_prev: f64) -> bool {
@@ -218,9 +186,7 @@ impl State<'_> {
             let polished = self.polish(lam) && ok;
             self.update_grad();
             let viol: Vec<usize> = (0..self.d.p)
-                .filter(|&j| {
-                    self.w[j] == 0.0 && self.grad[j].abs() > a * lam * (1.0 + 1e-9) + 1e-14
-                })
+                .filter(|&j| self.w[j] == 0.0 && self.grad[j].abs() > a * lam * (1.0 + 1e-9) + 1e-14)
                 .collect();
             if viol.is_empty() {
                 return polished;
@@ -244,10 +210,8 @@ impl State<'_> {
             let (g, wd) = eta_derivatives(self.s, &self.eta, self.order);
             let v: Vec<f64> = wd.iter().map(|w| w.max(1e-12) / nf).collect();
             let mut r: Vec<f64> = g.iter().map(|gi| gi / nf).collect();
-            let xv: Vec<f64> = strong
-                .iter()
-                .map(|&j| self.d.col(j).iter().zip(&v).map(|(x, vi)| x * x * vi).sum())
-                .collect();
+            let xv: Vec<f64> =
+                strong.iter().map(|&j| self.d.col(j).iter().zip(&v).map(|(x, vi)| x * x * vi).sum()).collect();
             let w_old = self.w.clone();
             let mut full = true;
             loop {
@@ -293,11 +257,8 @@ impl State<'_> {
                 self.recompute_eta();
                 new_obj = self.objective(&self.eta, &self.w, lam);
             }
-            let dlx = strong
-                .iter()
-                .enumerate()
-                .map(|(k, &j)| xv[k] * (self.w[j] - w_old[j]).powi(2))
-                .fold(0.0, f64::max);
+            let dlx =
+                strong.iter().enumerate().map(|(k, &j)| xv[k] * (self.w[j] - w_old[j]).powi(2)).fold(0.0, f64::max);
             obj = new_obj;
             if dlx < self.opts.tol {
                 return true;
@@ -323,8 +284,7 @@ impl State<'_> {
                     }
                 }
             }
-            -breslow_loglik_eta(s, &eta, order) / nf
-                + 0.5 * l2 * t.iter().map(|v| v * v).sum::<f64>()
+            -breslow_loglik_eta(s, &eta, order) / nf + 0.5 * l2 * t.iter().map(|v| v * v).sum::<f64>()
         };
         let grad_hess = |t: &[f64], idx: &[usize]| {
             let xa = Array2::from_shape_fn((n, idx.len()), |(i, k)| d.col(idx[k])[i]);

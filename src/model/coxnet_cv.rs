@@ -72,9 +72,7 @@ pub fn cv_coxnet_path(
 ) -> Result<CoxnetCv, ModelError> {
     let n = x.nrows();
     if folds.len() != n || surv.time.len() != n {
-        return Err(ModelError::DimensionMismatch(
-            "folds / surv vs X rows".into(),
-        ));
+        return Err(ModelError::DimensionMismatch("folds / surv vs X rows".into()));
     }
     let mut ids = folds.to_vec();
     ids.sort_unstable();
@@ -103,17 +101,12 @@ pub fn cv_coxnet_path(
             let eta_te: Vec<f64> = test.iter().map(|&i| eta_all[i]).collect();
             fold_c[[f, l]] = harrell_c(&ste.time, &ste.event, &eta_te);
             let eta_tr: Vec<f64> = train.iter().map(|&i| eta_all[i]).collect();
-            cvpl[l] += breslow_loglik_eta(
-                surv,
-                eta_all.as_slice().unwrap_or(&eta_all.to_vec()),
-                &order_all,
-            ) - breslow_loglik_eta(&str_, &eta_tr, &order_tr);
+            cvpl[l] += breslow_loglik_eta(surv, eta_all.as_slice().unwrap_or(&eta_all.to_vec()), &order_all)
+                - breslow_loglik_eta(&str_, &eta_tr, &order_tr);
         }
         fold_paths.push(path);
     }
-    let cv_c: Vec<f64> = (0..nl)
-        .map(|l| fold_c.column(l).sum() / ids.len() as f64)
-        .collect();
+    let cv_c: Vec<f64> = (0..nl).map(|l| fold_c.column(l).sum() / ids.len() as f64).collect();
     Ok(CoxnetCv {
         lambdas: lambdas.to_vec(),
         index_best_c: first_argmax(&cv_c),

@@ -38,13 +38,7 @@ pub struct EnetOptions {
 
 impl Default for EnetOptions {
     fn default() -> Self {
-        EnetOptions {
-            alpha: 1.0,
-            tol: 1e-9,
-            max_outer: 200,
-            max_passes: 100_000,
-            polish: true,
-        }
+        EnetOptions { alpha: 1.0, tol: 1e-9, max_outer: 200, max_passes: 100_000, polish: true }
     }
 }
 
@@ -61,13 +55,7 @@ pub struct EnetPath {
 impl EnetPath {
     /// Column indices with a non-zero coefficient at path position k.
     pub fn selected(&self, k: usize) -> Vec<usize> {
-        self.coef
-            .row(k)
-            .iter()
-            .enumerate()
-            .filter(|(_, &w)| w != 0.0)
-            .map(|(j, _)| j)
-            .collect()
+        self.coef.row(k).iter().enumerate().filter(|(_, &w)| w != 0.0).map(|(j, _)| j).collect()
     }
     /// Linear predictor η = b0 + X w at path position k.
     pub fn linear_predictor(&self, k: usize, x: &Array2<f64>) -> Array1<f64> {
@@ -117,31 +105,19 @@ pub(crate) fn soft(z: f64, g: f64) -> f64 {
     }
 }
 
-pub(crate) fn check_inputs(
-    x: &Array2<f64>,
-    y: &Array1<f64>,
-    family: Family,
-) -> Result<(), ModelError> {
+pub(crate) fn check_inputs(x: &Array2<f64>, y: &Array1<f64>, family: Family) -> Result<(), ModelError> {
     if x.nrows() != y.len() {
-        return Err(ModelError::DimensionMismatch(format!(
-            "X has {} rows, y has {}",
-            x.nrows(),
-            y.len()
-        )));
+        return Err(ModelError::DimensionMismatch(format!("X has {} rows, y has {}", x.nrows(), y.len())));
     }
     if x.nrows() < 2 || x.ncols() == 0 {
-        return Err(ModelError::Degenerate(
-            "need at least 2 rows and 1 column".into(),
-        ));
+        return Err(ModelError::Degenerate("need at least 2 rows and 1 column".into()));
     }
     if x.iter().chain(y.iter()).any(|v| !v.is_finite()) {
         return Err(ModelError::NonFinite("X or y".into()));
     }
     if family == Family::Binomial {
         if y.iter().any(|&v| v != 0.0 && v != 1.0) {
-            return Err(ModelError::InvalidParameter(
-                "binomial y must be 0/1".into(),
-            ));
+            return Err(ModelError::InvalidParameter("binomial y must be 0/1".into()));
         }
         let s = y.sum();
         if s == 0.0 || s == y.len() as f64 {
@@ -157,18 +133,12 @@ pub fn lambda_max(x: &Array2<f64>, y: &Array1<f64>, alpha: f64) -> Result<f64, M
         return Err(ModelError::DimensionMismatch("X rows vs y".into()));
     }
     if !(alpha > 0.0 && alpha <= 1.0) {
-        return Err(ModelError::InvalidParameter(format!(
-            "alpha must be in (0,1], got {alpha}"
-        )));
+        return Err(ModelError::InvalidParameter(format!("alpha must be in (0,1], got {alpha}")));
     }
     let n = y.len() as f64;
     let ybar = y.sum() / n;
     let r = y.mapv(|v| v - ybar);
-    let m = x
-        .columns()
-        .into_iter()
-        .map(|c| c.dot(&r).abs())
-        .fold(0.0f64, f64::max);
+    let m = x.columns().into_iter().map(|c| c.dot(&r).abs()).fold(0.0f64, f64::max);
     Ok(m / n / alpha)
 }
 
@@ -178,9 +148,7 @@ pub fn lambda_grid(lambda_max: f64, ratio: f64, n: usize) -> Vec<f64> {
         return vec![lambda_max];
     }
     let (a, b) = (lambda_max.log10(), (lambda_max * ratio).log10());
-    (0..n)
-        .map(|k| 10f64.powf(a + (b - a) * k as f64 / (n - 1) as f64))
-        .collect()
+    (0..n).map(|k| 10f64.powf(a + (b - a) * k as f64 / (n - 1) as f64)).collect()
 }
 
 /// Fit the path over the given decreasing `lambdas` with warm starts (see module doc for the
@@ -194,46 +162,24 @@ pub fn enet_path(
 ) -> Result<EnetPath, ModelError> {
     check_inputs(x, y, family)?;
     if !(opts.alpha > 0.0 && opts.alpha <= 1.0) {
-        return Err(ModelError::InvalidParameter(format!(
-            "alpha must be in (0,1], got {}",
-            opts.alpha
-        )));
+        return Err(ModelError::InvalidParameter(format!("alpha must be in (0,1], got {}", opts.alpha)));
     }
     if lambdas.iter().any(|l| !(*l >= 0.0 && l.is_finite())) {
-        return Err(ModelError::InvalidParameter(
-            "lambdas must be finite and >= 0".into(),
-        ));
+        return Err(ModelError::InvalidParameter("lambdas must be finite and >= 0".into()));
     }
     let d = Design::new(x);
-    let mut solver = Solver::new(
-        &d,
-        y.as_slice()
-            .map(|s| s.to_vec())
-            .unwrap_or_else(|| y.to_vec()),
-        family,
-        *opts,
-    );
+    let mut solver = Solver::new(&d, y.as_slice().map(|s| s.to_vec()).unwrap_or_else(|| y.to_vec()), family, *opts);
     let mut out = EnetPath {
         lambdas: lambdas.to_vec(),
         intercept: vec![],
         coef: Array2::zeros((lambdas.len(), d.p)),
         converged: vec![],
     };
-    let mut lam_prev = lambdas
-        .first()
-        .copied()
-        .unwrap_or(0.0)
-        .max(solver.grad_inf() / opts.alpha);
+    let mut lam_prev = lambdas.first().copied().unwrap_or(0.0).max(solver.grad_inf() / opts.alpha);
     for (k, &lam) in lambdas.iter().enumerate() {
         let ok = solver.solve(lam, lam_prev);
         lam_prev = lam;
-        let b0 = solver.b0
-            - solver
-                .w
-                .iter()
-                .zip(&d.mean)
-                .map(|(w, m)| w * m)
-                .sum::<f64>();
+        let b0 = solver.b0 - solver.w.iter().zip(&d.mean).map(|(w, m)| w * m).sum::<f64>();
         out.intercept.push(b0);
         out.coef.row_mut(k).assign(&Array1::from(solver.w.clone()));
         out.converged.push(ok);
@@ -294,12 +240,7 @@ impl<'a> Solver<'a> {
     /// grad_j = x_jᵀ(y − μ)/n for the listed columns.
     fn update_grad(&mut self, cols: &[usize]) {
         let n = self.d.n as f64;
-        let r: Vec<f64> = self
-            .y
-            .iter()
-            .zip(&self.eta)
-            .map(|(y, &e)| y - self.mu(e))
-            .collect();
+        let r: Vec<f64> = self.y.iter().zip(&self.eta).map(|(y, &e)| y - self.mu(e)).collect();
         for &j in cols {
             self.grad[j] = dot(self.d.col(j), &r) / n;
         }
@@ -309,28 +250,11 @@ impl<'a> Solver<'a> {
     fn objective(&self, eta: &[f64], w: &[f64], lam: f64) -> f64 {
         let n = self.d.n as f64;
         let loss: f64 = match self.family {
-            Family::Gaussian => {
-                self.y
-                    .iter()
-                    .zip(eta)
-                    .map(|(y, e)| (y - e) * (y - e))
-                    .sum::<f64>()
-                    / (2.0 * n)
-            }
-            Family::Binomial => {
-                self.y
-                    .iter()
-                    .zip(eta)
-                    .map(|(y, &e)| softplus(e) - y * e)
-                    .sum::<f64>()
-                    / n
-            }
+            Family::Gaussian => self.y.iter().zip(eta).map(|(y, e)| (y - e) * (y - e)).sum::<f64>() / (2.0 * n),
+            Family::Binomial => self.y.iter().zip(eta).map(|(y, &e)| softplus(e) - y * e).sum::<f64>() / n,
         };
         let a = self.opts.alpha;
-        loss + lam
-            * w.iter()
-                .map(|v| a * v.abs() + 0.5 * (1.0 - a) * v * v)
-                .sum::<f64>()
+        loss + lam * w.iter().map(|v| a * v.abs() + 0.5 * (1.0 - a) * v * v).sum::<f64>()
     }
 
     /// Solve at λ (warm start): strong set from the previous λ, coordinate descent, orthant
@@ -347,18 +271,12 @@ impl<'a> Solver<'a> {
                 Family::Gaussian => self.solve_quadratic_gaussian(lam),
                 Family::Binomial => self.solve_binomial(lam),
             };
-            let polished = if self.opts.polish {
-                self.polish(lam)
-            } else {
-                ok
-            };
+            let polished = if self.opts.polish { self.polish(lam) } else { ok };
             self.update_grad(&all);
             let viol: Vec<usize> = all
                 .iter()
                 .copied()
-                .filter(|&j| {
-                    self.w[j] == 0.0 && self.grad[j].abs() > a * lam * (1.0 + 1e-9) + 1e-14
-                })
+                .filter(|&j| self.w[j] == 0.0 && self.grad[j].abs() > a * lam * (1.0 + 1e-9) + 1e-14)
                 .collect();
             if viol.is_empty() {
                 return polished;
@@ -398,30 +316,15 @@ impl<'a> Solver<'a> {
         let value = |t: &[f64]| {
             let eta = eta_of(t);
             let loss: f64 = match family {
-                Family::Gaussian => {
-                    y.iter()
-                        .zip(&eta)
-                        .map(|(y, e)| (y - e) * (y - e))
-                        .sum::<f64>()
-                        / (2.0 * nf)
-                }
-                Family::Binomial => {
-                    y.iter()
-                        .zip(&eta)
-                        .map(|(y, &e)| softplus(e) - y * e)
-                        .sum::<f64>()
-                        / nf
-                }
+                Family::Gaussian => y.iter().zip(&eta).map(|(y, e)| (y - e) * (y - e)).sum::<f64>() / (2.0 * nf),
+                Family::Binomial => y.iter().zip(&eta).map(|(y, &e)| softplus(e) - y * e).sum::<f64>() / nf,
             };
             loss + 0.5 * l2 * t[1..].iter().map(|v| v * v).sum::<f64>()
         };
         let grad_hess = |t: &[f64], idx: &[usize]| {
             let eta = eta_of(t);
             let (dv, vv): (Vec<f64>, Vec<f64>) = match family {
-                Family::Gaussian => (
-                    y.iter().zip(&eta).map(|(y, e)| (e - y) / nf).collect(),
-                    vec![1.0 / nf; n],
-                ),
+                Family::Gaussian => (y.iter().zip(&eta).map(|(y, e)| (e - y) / nf).collect(), vec![1.0 / nf; n]),
                 Family::Binomial => eta
                     .iter()
                     .zip(y)
@@ -432,10 +335,7 @@ impl<'a> Solver<'a> {
                     .unzip(),
             };
             let ones = vec![1.0; n];
-            let cols: Vec<&[f64]> = idx
-                .iter()
-                .map(|&j| if j == 0 { &ones[..] } else { d.col(j - 1) })
-                .collect();
+            let cols: Vec<&[f64]> = idx.iter().map(|&j| if j == 0 { &ones[..] } else { d.col(j - 1) }).collect();
             let m = idx.len();
             let mut g = vec![0.0; m];
             let mut h = Array2::<f64>::zeros((m, m));
@@ -463,12 +363,7 @@ impl<'a> Solver<'a> {
     fn solve_quadratic_gaussian(&mut self, lam: f64) -> bool {
         let n = self.d.n;
         let v = vec![1.0 / n as f64; n];
-        let mut r: Vec<f64> = self
-            .y
-            .iter()
-            .zip(&self.eta)
-            .map(|(y, e)| (y - e) / n as f64)
-            .collect();
+        let mut r: Vec<f64> = self.y.iter().zip(&self.eta).map(|(y, e)| (y - e) / n as f64).collect();
         let (ok, _) = self.cd_weighted(&v, &mut r, lam);
         ok
     }
@@ -541,10 +436,8 @@ impl<'a> Solver<'a> {
         let a = self.opts.alpha;
         let (l1, l2) = (lam * a, lam * (1.0 - a));
         let strong: Vec<usize> = (0..self.d.p).filter(|&j| self.strong[j]).collect();
-        let xv: Vec<f64> = strong
-            .iter()
-            .map(|&j| self.d.col(j).iter().zip(v).map(|(x, vi)| x * x * vi).sum())
-            .collect();
+        let xv: Vec<f64> =
+            strong.iter().map(|&j| self.d.col(j).iter().zip(v).map(|(x, vi)| x * x * vi).sum()).collect();
         let sv: f64 = v.iter().sum();
         let mut passes = 0;
         let mut full = true; // full pass over the strong set, else over the active subset

@@ -64,12 +64,7 @@ pub(crate) fn auc(score: &[f64], y: &[f64]) -> f64 {
     if n1 == 0.0 || n0 == 0.0 {
         return f64::NAN;
     }
-    let rs: f64 = rank
-        .iter()
-        .zip(y)
-        .filter(|(_, &v)| v == 1.0)
-        .map(|(r, _)| r)
-        .sum();
+    let rs: f64 = rank.iter().zip(y).filter(|(_, &v)| v == 1.0).map(|(r, _)| r).sum();
     (rs - n1 * (n1 + 1.0) / 2.0) / (n1 * n0)
 }
 
@@ -89,11 +84,7 @@ pub fn cv_enet_path(
 ) -> Result<CvResult, ModelError> {
     check_inputs(x, y, family)?;
     if folds.len() != y.len() {
-        return Err(ModelError::DimensionMismatch(format!(
-            "{} fold ids for {} rows",
-            folds.len(),
-            y.len()
-        )));
+        return Err(ModelError::DimensionMismatch(format!("{} fold ids for {} rows", folds.len(), y.len())));
     }
     if lambdas.is_empty() {
         return Err(ModelError::InvalidParameter("empty lambda grid".into()));
@@ -121,21 +112,8 @@ pub fn cv_enet_path(
             let eta = path.linear_predictor(l, &xte);
             let m = yte.len() as f64;
             fold_loss[[f, l]] = match family {
-                Family::Binomial => {
-                    -2.0 * eta
-                        .iter()
-                        .zip(&yte)
-                        .map(|(&e, &yv)| yv * e - softplus(e))
-                        .sum::<f64>()
-                        / m
-                }
-                Family::Gaussian => {
-                    eta.iter()
-                        .zip(&yte)
-                        .map(|(e, yv)| (yv - e) * (yv - e))
-                        .sum::<f64>()
-                        / m
-                }
+                Family::Binomial => -2.0 * eta.iter().zip(&yte).map(|(&e, &yv)| yv * e - softplus(e)).sum::<f64>() / m,
+                Family::Gaussian => eta.iter().zip(&yte).map(|(e, yv)| (yv - e) * (yv - e)).sum::<f64>() / m,
             };
             if family == Family::Binomial {
                 fold_auc[[f, l]] = auc(eta.as_slice().unwrap_or(&eta.to_vec()), &yte);
@@ -181,9 +159,7 @@ pub fn aggregate(
     let mut cva = vec![];
     for l in 0..loss.ncols() {
         let m: f64 = (0..k).map(|f| wts[f] * loss[[f, l]]).sum::<f64>() / wsum;
-        let ss: f64 = (0..k)
-            .map(|f| wts[f] * (loss[[f, l]] - m).powi(2))
-            .sum::<f64>();
+        let ss: f64 = (0..k).map(|f| wts[f] * (loss[[f, l]] - m).powi(2)).sum::<f64>();
         let sd = match rule {
             CvAggregation::GlmnetWeighted => (ss / wsum / (kf - 1.0)).sqrt(),
             CvAggregation::SklearnUnweighted => (ss / (kf - 1.0)).sqrt() / kf.sqrt(),

@@ -27,3 +27,41 @@ pub fn lasso_logistic_cv_coefficients(
     let path = enet_path(z, y, Family::Binomial, &lambdas[..=k], &opts)?;
     Ok(path.coef.row(k).to_owned())
 }
+
+/// LASSO-Cox coefficients at the CV-chosen λ (Breslow partial likelihood, glmnet
+/// parameterisation). `use_min`: the λ with the best cross-validated partial likelihood
+/// (Verweij & van Houwelingen); otherwise the largest λ whose mean held-out Harrell C is within
+/// one standard error of the best. `z` must be z-scored.
+pub fn lasso_cox_cv_coefficients(
+    z: &Array2<f64>,
+    time: &Array1<f64>,
+    event: &Array1<f64>,
+    folds: &[usize],
+    use_min: bool,
+) -> anyhow::Result<Array1<f64>> {
+    use super::cox::Surv;
+    use super::coxnet::{coxnet_lambda_max, coxnet_path, CoxnetOptions};
+    use super::coxnet_cv::cv_coxnet_path;
+    let surv = Surv { time: time.to_vec(), event: event.iter().map(|&e| e == 1.0).collect() };
+    let opts = CoxnetOptions { tol: 1e-8, ..CoxnetOptions::default() };
+    let lmax = coxnet_lambda_max(z, &surv, 1.0)?;
+    let ratio = if z.nrows() < z.ncols() { 5e-2 } else { 1e-2 };
+    let lambdas = lambda_grid(lmax, ratio, N_LAMBDA);
+    let cv = cv_coxnet_path(z, &surv, folds, &lambdas, &opts)?;
+    let k = if use_min { cv.index_best_cvpl } else { one_se_index(&cv.fold_c, cv.index_best_c) };
+    let path = coxnet_path(z, &surv, &lambdas[..=k], &opts)?;
+    Ok(path.coef.row(k).to_owned())
+}
+
+/// Largest λ (smallest index) whose mean fold C is within one SE of the best index's mean.
+fn one_se_index(fold_c: &Array2<f64>, best: usize) -> usize {
+    let k = fold_c.nrows() as f64;
+    let col = |l: usize| -> (f64, f64) {
+        let v: Vec<f64> = fold_c.column(l).iter().copied().filter(|x| x.is_finite()).collect();
+        let m = v.iter().sum::<f64>() / v.len().max(1) as f64;
+        let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len().max(2) - 1) as f64;
+        (m, (var / k).sqrt())
+    };
+    let (best_m, best_se) = col(best);
+    (0..=best).find(|&l| col(l).0 >= best_m - best_se).unwrap_or(best)
+}

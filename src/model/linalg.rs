@@ -8,9 +8,7 @@ use ndarray::{Array1, Array2};
 pub fn cholesky(a: &Array2<f64>) -> Result<Array2<f64>, ModelError> {
     let n = a.nrows();
     if a.ncols() != n {
-        return Err(ModelError::DimensionMismatch(
-            "cholesky needs a square matrix".into(),
-        ));
+        return Err(ModelError::DimensionMismatch("cholesky needs a square matrix".into()));
     }
     let mut l = Array2::<f64>::zeros((n, n));
     for j in 0..n {

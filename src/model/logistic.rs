@@ -29,11 +29,7 @@ pub struct LogisticOptions {
 
 impl Default for LogisticOptions {
     fn default() -> Self {
-        LogisticOptions {
-            penalty: Penalty::None,
-            max_iter: 100,
-            tol: 1e-10,
-        }
+        LogisticOptions { penalty: Penalty::None, max_iter: 100, tol: 1e-10 }
     }
 }
 
@@ -70,11 +66,7 @@ pub(crate) fn sigmoid(eta: f64) -> f64 {
 
 fn check_xy(x: &Array2<f64>, y: &Array1<f64>) -> Result<(), ModelError> {
     if x.nrows() != y.len() {
-        return Err(ModelError::DimensionMismatch(format!(
-            "X has {} rows, y has {}",
-            x.nrows(),
-            y.len()
-        )));
+        return Err(ModelError::DimensionMismatch(format!("X has {} rows, y has {}", x.nrows(), y.len())));
     }
     if x.nrows() == 0 {
         return Err(ModelError::Degenerate("no rows".into()));
@@ -124,19 +116,13 @@ fn objective(x: &Array2<f64>, y: &Array1<f64>, theta: &Array1<f64>, ridge: f64) 
 /// Fit by Newton–Raphson with step halving: θ ← θ + t H⁻¹g, H = X̃ᵀVX̃ + diag(0, 1/C).
 /// Errors: `Separation` when the unpenalised MLE diverges (fitted η beyond ±30),
 /// `NotConverged` otherwise at `max_iter`, `Singular` for collinear unpenalised columns.
-pub fn fit_logistic(
-    x: &Array2<f64>,
-    y: &Array1<f64>,
-    opts: &LogisticOptions,
-) -> Result<LogisticFit, ModelError> {
+pub fn fit_logistic(x: &Array2<f64>, y: &Array1<f64>, opts: &LogisticOptions) -> Result<LogisticFit, ModelError> {
     check_xy(x, y)?;
     let ridge = match opts.penalty {
         Penalty::None => 0.0,
         Penalty::L2 { c } => {
             if !(c > 0.0 && c.is_finite()) {
-                return Err(ModelError::InvalidParameter(format!(
-                    "C must be positive, got {c}"
-                )));
+                return Err(ModelError::InvalidParameter(format!("C must be positive, got {c}")));
             }
             1.0 / c
         }
@@ -180,10 +166,8 @@ pub fn fit_logistic(
         let l = match cholesky(&h) {
             Ok(l) => l,
             Err(e) => {
-                let eta_max = x
-                    .dot(&theta.slice(ndarray::s![1..]))
-                    .mapv(|e| (e + theta[0]).abs())
-                    .fold(0.0f64, |a, &b| a.max(b));
+                let eta_max =
+                    x.dot(&theta.slice(ndarray::s![1..])).mapv(|e| (e + theta[0]).abs()).fold(0.0f64, |a, &b| a.max(b));
                 if eta_max > 30.0 {
                     return Err(ModelError::Separation {
                         iterations: iter,
@@ -243,17 +227,12 @@ pub fn fit_logistic(
             });
         }
     }
-    let eta_max = (x.dot(&theta.slice(ndarray::s![1..])) + theta[0])
-        .iter()
-        .fold(0.0f64, |a, &b| a.max(b.abs()));
+    let eta_max = (x.dot(&theta.slice(ndarray::s![1..])) + theta[0]).iter().fold(0.0f64, |a, &b| a.max(b.abs()));
     if ridge == 0.0 && eta_max > 30.0 {
         return Err(ModelError::Separation {
             iterations: opts.max_iter,
             detail: format!("coefficients diverge (max |η| = {eta_max:.1})"),
         });
     }
-    Err(ModelError::NotConverged {
-        iterations: opts.max_iter,
-        last_change,
-    })
+    Err(ModelError::NotConverged { iterations: opts.max_iter, last_change })
 }

@@ -31,21 +31,14 @@ pub(crate) fn orthant_newton(
     let total = |t: &[f64]| value(t) + t.iter().zip(l1).map(|(v, c)| c * v.abs()).sum::<f64>();
     let mut obj = total(theta);
     for it in 1..=max_iter {
-        let idx: Vec<usize> = (0..theta.len())
-            .filter(|&j| l1[j] == 0.0 || theta[j] != 0.0)
-            .collect();
+        let idx: Vec<usize> = (0..theta.len()).filter(|&j| l1[j] == 0.0 || theta[j] != 0.0).collect();
         let (mut g, h) = grad_hess(theta, &idx);
         for (k, &j) in idx.iter().enumerate() {
             g[k] += l1[j] * theta[j].signum() * (theta[j] != 0.0) as i32 as f64;
         }
         let l = match cholesky(&h) {
             Ok(l) => l,
-            Err(_) => {
-                return Polish {
-                    converged: false,
-                    iterations: it,
-                }
-            }
+            Err(_) => return Polish { converged: false, iterations: it },
         };
         let step = cholesky_solve(&l, &Array1::from(g.clone()));
         // Newton decrement-based stop
@@ -60,10 +53,7 @@ pub(crate) fn orthant_newton(
                     theta[j] = nv;
                 }
             }
-            return Polish {
-                converged: true,
-                iterations: it,
-            };
+            return Polish { converged: true, iterations: it };
         }
         // largest step inside the orthant
         let mut tmax = 1.0f64;
@@ -105,14 +95,8 @@ pub(crate) fn orthant_newton(
         if !accepted {
             theta.copy_from_slice(&old);
             // no further decrease possible at machine precision
-            return Polish {
-                converged: smax <= 1e-8 * scale,
-                iterations: it,
-            };
+            return Polish { converged: smax <= 1e-8 * scale, iterations: it };
         }
     }
-    Polish {
-        converged: false,
-        iterations: max_iter,
-    }
+    Polish { converged: false, iterations: max_iter }
 }

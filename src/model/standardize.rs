@@ -16,9 +16,7 @@ impl Scaler {
     pub fn fit(x: &Array2<f64>) -> Result<Scaler, ModelError> {
         let n = x.nrows();
         if n == 0 {
-            return Err(ModelError::Degenerate(
-                "scaler needs at least one row".into(),
-            ));
+            return Err(ModelError::Degenerate("scaler needs at least one row".into()));
         }
         if x.iter().any(|v| !v.is_finite()) {
             return Err(ModelError::NonFinite("X".into()));

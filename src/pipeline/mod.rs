@@ -46,7 +46,11 @@ pub fn check(path: &Path) -> Result<String, StudyError> {
     let study = manifest::load(path)?;
     if let Some(t) = &study.manifest.cohort.table {
         let cohort = load_table(&study, &study.resolve(t))?;
-        return Ok(format!("{}: manifest and cohort table ({} patients) are valid", path.display(), cohort.patients.len()));
+        return Ok(format!(
+            "{}: manifest and cohort table ({} patients) are valid",
+            path.display(),
+            cohort.patients.len()
+        ));
     }
     Ok(format!("{}: manifest is valid", path.display()))
 }
@@ -81,13 +85,16 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let cohort = load_table(&study, &table)?;
     check_outcome(&cohort, m)?;
     let mut warnings = Vec::new();
-    let truth = table.parent().map(|d| d.join("truth.json")).filter(|p| m.cohort.synthetic.is_some() && p.is_file()).and_then(|p| {
-        std::fs::read_to_string(p).ok().and_then(|s| serde_json::from_str(&s).ok())
-    });
+    let truth = table
+        .parent()
+        .map(|d| d.join("truth.json"))
+        .filter(|p| m.cohort.synthetic.is_some() && p.is_file())
+        .and_then(|p| std::fs::read_to_string(p).ok().and_then(|s| serde_json::from_str(&s).ok()));
 
     // Extraction.
     let settings = crate::features::settings::from_manifest(m);
-    let observers = if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
+    let observers =
+        if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
     if m.stability.enabled && observers < 2 {
         warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
     }
@@ -116,7 +123,8 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         .filter(|&j| features.values.column(j).iter().all(|v| v.is_finite()))
         .filter(|&j| icc.is_empty() || icc[j].kept)
         .collect();
-    let dropped_nan = (0..features.columns.len()).filter(|&j| !features.values.column(j).iter().all(|v| v.is_finite())).count();
+    let dropped_nan =
+        (0..features.columns.len()).filter(|&j| !features.values.column(j).iter().all(|v| v.is_finite())).count();
     if dropped_nan > 0 {
         warnings.push(format!("{dropped_nan} feature(s) undefined (NaN) for some patient were dropped"));
     }
@@ -141,15 +149,35 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         }
     });
     let y = Array1::from(cohort.outcomes());
+    let time = Array1::from(cohort.times());
     let centres: Vec<String> = cohort.patients.iter().map(|p| p.centre.clone()).collect();
     let patients: Vec<String> = cohort.patients.iter().map(|p| p.id.clone()).collect();
-    let design = crate::validate::Design { x: &x, y: &y, columns: &columns, n_radiomics: rad.columns.len(), centres: &centres, patients: &patients };
+    let design = crate::validate::Design {
+        x: &x,
+        y: &y,
+        time: &time,
+        columns: &columns,
+        n_radiomics: rad.columns.len(),
+        centres: &centres,
+        patients: &patients,
+    };
     let vbar = progress::bar(crate::validate::fit_count(m), "validating", opts.quiet);
     let results = crate::validate::run(m, &design, &|k| vbar.inc(k)).map_err(|e| StudyError::bad(format!("{e:#}")))?;
     vbar.finish_and_clear();
 
     let input_hashes = outputs::hash_inputs(&cohort, &table).map_err(StudyError::Internal)?;
-    Ok(StudyRun { study, cohort, features, icc, n_radiomics: rad.columns.len(), design_columns: columns, results, warnings, truth, input_hashes })
+    Ok(StudyRun {
+        study,
+        cohort,
+        features,
+        icc,
+        n_radiomics: rad.columns.len(),
+        design_columns: columns,
+        results,
+        warnings,
+        truth,
+        input_hashes,
+    })
 }
 
 /// The cohort table: generated (synthetic) or the manifest's own.
@@ -176,7 +204,16 @@ fn load_table(study: &Study, path: &Path) -> Result<Cohort, StudyError> {
     let m = &study.manifest;
     let seqs: Vec<String> = m.sequences.iter().map(|s| s.name.clone()).collect();
     let clinical = m.cohort_clinical_inputs();
-    Ok(load_cohort(path, &TableSpec { centre_column: &m.cohort.centre_column, outcome: &m.study.outcome, sequences: &seqs, clinical: &clinical })?)
+    Ok(load_cohort(
+        path,
+        &TableSpec {
+            centre_column: &m.cohort.centre_column,
+            outcome: &m.study.outcome,
+            time: m.study.time.as_deref(),
+            sequences: &seqs,
+            clinical: &clinical,
+        },
+    )?)
 }
 
 /// Outcome checks that need the whole cohort: both classes present in the training data and
@@ -194,7 +231,8 @@ fn check_outcome(c: &Cohort, m: &manifest::Manifest) -> Result<(), StudyError> {
             }
         }
     }
-    let (train, tests) = crate::validate::training_rows(m, &c.patients.iter().map(|p| p.centre.clone()).collect::<Vec<_>>());
+    let (train, tests) =
+        crate::validate::training_rows(m, &c.patients.iter().map(|p| p.centre.clone()).collect::<Vec<_>>());
     let events = |rows: &[usize]| rows.iter().filter(|&&i| c.patients[i].outcome == 1).count();
     let ev = events(&train);
     if ev == 0 || ev == train.len() {

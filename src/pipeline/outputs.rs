@@ -4,6 +4,23 @@
 
 use super::{study_report, StudyError, StudyRun};
 use crate::metrics::summary::{metric_rows, MetricRow};
+use crate::metrics::survival_summary::{survival_rows, SurvivalRow};
+
+/// The metric table of a study, by outcome kind.
+pub enum MetricTable {
+    Binary(Vec<MetricRow>),
+    Survival(Vec<SurvivalRow>),
+}
+
+/// Compute the metric table of a finished run.
+pub fn metric_table(run: &StudyRun) -> MetricTable {
+    let m = &run.study.manifest;
+    if m.study.kind == crate::manifest::OutcomeKind::Survival {
+        MetricTable::Survival(survival_rows(&run.results, m.report.bootstrap, m.study.seed))
+    } else {
+        MetricTable::Binary(metric_rows(&run.results, m.report.bootstrap, m.study.seed))
+    }
+}
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,11 +28,13 @@ use std::path::{Path, PathBuf};
 /// Fail early (before hours of work) when the output folder cannot be written.
 pub fn check_writable(out: &Path) -> Result<(), StudyError> {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| StudyError::bad(format!("output folder {}: cannot create its parent: {e}; choose another --out", out.display())))?;
+    std::fs::create_dir_all(parent).map_err(|e| {
+        StudyError::bad(format!("output folder {}: cannot create its parent: {e}; choose another --out", out.display()))
+    })?;
     let probe = parent.join(format!(".radstudy-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .map_err(|e| StudyError::bad(format!("output folder {} is not writable ({e}); choose another --out", out.display())))?;
+    std::fs::write(&probe, b"").map_err(|e| {
+        StudyError::bad(format!("output folder {} is not writable ({e}); choose another --out", out.display()))
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
@@ -64,8 +83,13 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let m = &run.study.manifest;
-    let rows = metric_rows(&run.results, m.report.bootstrap, m.study.seed);
-    put(dir, "metrics.csv", metrics_csv(&rows).as_bytes())?;
+    let _ = m;
+    let rows = metric_table(run);
+    let csv = match &rows {
+        MetricTable::Binary(r) => metrics_csv(r),
+        MetricTable::Survival(r) => survival_csv(r),
+    };
+    put(dir, "metrics.csv", csv.as_bytes())?;
     run.features.write_parquet(&dir.join("features.parquet"))?;
     put(dir, "icc.csv", icc_csv(run).as_bytes())?;
     put(dir, "selected_features.csv", selected_csv(run).as_bytes())?;
@@ -83,7 +107,8 @@ fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
 }
 
 fn put(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::io_util::write_atomic(&dir.join(name), bytes).map_err(|e| anyhow::anyhow!("{}: {e}", dir.join(name).display()))
+    crate::io_util::write_atomic(&dir.join(name), bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join(name).display()))
 }
 
 /// Fixed-precision number for tables ("NA" for NaN).
@@ -123,6 +148,35 @@ fn metrics_csv(rows: &[MetricRow]) -> String {
             num(r.brier),
             num(r.cal_slope),
             num(r.cal_intercept)
+        );
+    }
+    s
+}
+
+fn survival_csv(rows: &[SurvivalRow]) -> String {
+    let mut s = String::from(
+        "model,cohort,n,events,harrell_c,c_boot_low,c_boot_high,uno_c,tau,risk_cutoff,n_high_risk,hr_high_vs_low,hr_ci_low,hr_ci_high,logrank_chi2,logrank_p\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            csv_field(&r.model),
+            csv_field(&r.cohort),
+            r.n,
+            r.events,
+            num(r.harrell_c),
+            num(r.c_ci.0),
+            num(r.c_ci.1),
+            num(r.uno_c),
+            num(r.tau),
+            num(r.cutoff),
+            r.n_high,
+            num(r.hr),
+            num(r.hr_ci.0),
+            num(r.hr_ci.1),
+            num(r.logrank_chi2),
+            num(r.logrank_p)
         );
     }
     s

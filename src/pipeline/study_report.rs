@@ -3,11 +3,14 @@
 //! selection, models, results, published vs reproduced, provenance. Only arranges numbers
 //! computed elsewhere; must not compute a metric that `metrics` does not provide.
 
-use super::outputs::num;
+use super::outputs::{num, MetricTable};
 use super::StudyRun;
 use crate::metrics::binary::roc_curve;
 use crate::metrics::summary::{to_bool, MetricRow};
+use crate::metrics::survival::kaplan_meier;
+use crate::metrics::survival_summary::SurvivalRow;
 use crate::report::doc::{Block, FigureBlock, ReportDoc, Section, Table};
+use crate::report::plots::KmSeries;
 use crate::report::plots::{self, CalibrationBin, CalibrationSeries, RocSeries};
 
 /// A figure with its file stem and caption.
@@ -25,7 +28,72 @@ fn shown(cohort: &str) -> bool {
 }
 
 /// Every figure of the report.
-pub fn figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<NamedFigure>> {
+pub fn figures(run: &StudyRun, table: &MetricTable) -> anyhow::Result<Vec<NamedFigure>> {
+    let mut out = match table {
+        MetricTable::Binary(rows) => binary_figures(run, rows)?,
+        MetricTable::Survival(rows) => survival_figures(run, rows)?,
+    };
+    out.extend(common_figures(run)?);
+    Ok(out)
+}
+
+/// Kaplan–Meier curves of the high- and low-risk groups per cohort (training cut-off).
+fn survival_figures(run: &StudyRun, rows: &[SurvivalRow]) -> anyhow::Result<Vec<NamedFigure>> {
+    let mut out = Vec::new();
+    for r in &run.results {
+        for c in r.cohorts.iter().filter(|c| shown(&c.cohort)) {
+            let mut groups = Vec::new();
+            let tmax = c.time.iter().copied().fold(0.0f64, f64::max);
+            let ticks: Vec<f64> = (0..=5).map(|k| (tmax * k as f64 / 5.0).round()).collect();
+            for (label, high) in [("low risk", false), ("high risk", true)] {
+                let idx: Vec<usize> = (0..c.prob.len()).filter(|&i| (c.prob[i] > r.threshold) == high).collect();
+                if idx.is_empty() {
+                    continue;
+                }
+                let t: Vec<f64> = idx.iter().map(|&i| c.time[i]).collect();
+                let e: Vec<bool> = idx.iter().map(|&i| c.y[i] == 1.0).collect();
+                let Ok(km) = kaplan_meier(&t, &e) else { continue };
+                let mut time = vec![0.0];
+                let mut surv = vec![1.0];
+                let (mut lo, mut hi) = (vec![1.0], vec![1.0]);
+                for st in &km.steps {
+                    let pnt = km.point_at(st.time);
+                    time.push(st.time);
+                    surv.push(st.surv);
+                    lo.push(pnt.ci_loglog[0]);
+                    hi.push(pnt.ci_loglog[1]);
+                }
+                let censor_times = t.iter().zip(&e).filter(|(_, &ev)| !ev).map(|(&x, _)| x).collect();
+                let at_risk = ticks.iter().map(|&tk| t.iter().filter(|&&x| x >= tk).count()).collect();
+                groups.push(KmSeries {
+                    label: format!("{label} (n = {})", idx.len()),
+                    time,
+                    survival: surv,
+                    band: Some((lo, hi)),
+                    censor_times,
+                    at_risk,
+                });
+            }
+            if groups.is_empty() {
+                continue;
+            }
+            let row = rows.iter().find(|x| x.model == r.model && x.cohort == c.cohort);
+            let title = match row {
+                Some(x) => format!(
+                    "{} · {} — HR {:.2} ({:.2}–{:.2}), log-rank p = {:.3}",
+                    r.model, c.cohort, x.hr, x.hr_ci.0, x.hr_ci.1, x.logrank_p
+                ),
+                None => format!("{} · {}", r.model, c.cohort),
+            };
+            let f = plots::kaplan_meier(&groups, &ticks, "time", "survival probability", &title)?;
+            let name = format!("km_{}_{}", r.model, c.cohort.replace([' ', '(', ')'], "_"));
+            out.push(named(&name, &format!("Kaplan–Meier: {} · {}", r.model, c.cohort), "Survival of the high- and low-risk groups split at the training cut-off, with 95% log-log CIs and numbers at risk.", f));
+        }
+    }
+    Ok(out)
+}
+
+fn binary_figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<NamedFigure>> {
     let mut out = Vec::new();
     let mut roc_series = Vec::new();
     let mut cal_series = Vec::new();
@@ -34,7 +102,9 @@ pub fn figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<NamedFi
             let y = to_bool(&c.y);
             let row = rows.iter().find(|m| m.model == r.model && m.cohort == c.cohort);
             let label = match row {
-                Some(m) => format!("{} · {} (AUC {:.3}, {:.3}–{:.3})", r.model, c.cohort, m.auc, m.auc_ci.0, m.auc_ci.1),
+                Some(m) => {
+                    format!("{} · {} (AUC {:.3}, {:.3}–{:.3})", r.model, c.cohort, m.auc, m.auc_ci.0, m.auc_ci.1)
+                }
                 None => format!("{} · {}", r.model, c.cohort),
             };
             if let Ok(roc) = roc_curve(&y, &c.prob) {
@@ -51,7 +121,12 @@ pub fn figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<NamedFi
     let title = &run.study.manifest.study.title;
     if !roc_series.is_empty() {
         let f = plots::roc(&roc_series, title)?;
-        out.push(named("roc", "ROC curves", "Receiver operating characteristic per model and cohort; AUC with DeLong 95% CI in the legend.", f));
+        out.push(named(
+            "roc",
+            "ROC curves",
+            "Receiver operating characteristic per model and cohort; AUC with DeLong 95% CI in the legend.",
+            f,
+        ));
     }
     if !cal_series.is_empty() {
         let f = plots::calibration(&cal_series, title)?;
@@ -62,11 +137,22 @@ pub fn figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<NamedFi
             f,
         ));
     }
+    Ok(out)
+}
+
+/// Figures every study has: ICC histogram and model coefficients.
+fn common_figures(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
+    let mut out = Vec::new();
     let icc_vals: Vec<f64> = run.icc.iter().map(|r| r.value).filter(|v| v.is_finite()).collect();
     if !icc_vals.is_empty() {
         let s = &run.study.manifest.stability;
         let f = plots::histogram(&icc_vals, 20, &s.icc, "Feature stability between observers", Some(s.threshold))?;
-        out.push(named("icc_histogram", "ICC histogram", "ICC of every extracted feature between the observers' masks; the line marks the threshold.", f));
+        out.push(named(
+            "icc_histogram",
+            "ICC histogram",
+            "ICC of every extracted feature between the observers' masks; the line marks the threshold.",
+            f,
+        ));
     }
     for r in &run.results {
         if r.coefficients.is_empty() {
@@ -113,7 +199,7 @@ fn calibration_bins(p: &[f64], y: &[f64], groups: usize) -> Vec<CalibrationBin> 
 }
 
 /// The report document.
-pub fn document(run: &StudyRun, rows: &[MetricRow], figures: &[NamedFigure]) -> ReportDoc {
+pub fn document(run: &StudyRun, table: &MetricTable, figures: &[NamedFigure]) -> ReportDoc {
     let m = &run.study.manifest;
     let mut warnings = Vec::new();
     if m.cohort.synthetic.is_some() {
@@ -138,11 +224,17 @@ pub fn document(run: &StudyRun, rows: &[MetricRow], figures: &[NamedFigure]) -> 
         stability_section(run, fig("icc_histogram")),
         selection_section(run, figures),
     ];
-    let mut results = vec![Block::Table(metrics_table(rows)), Block::Paragraph(threshold_note(run))];
+    let mut results = match table {
+        MetricTable::Binary(rows) => vec![Block::Table(metrics_table(rows)), Block::Paragraph(threshold_note(run))],
+        MetricTable::Survival(rows) => vec![Block::Table(survival_table(rows)), Block::Paragraph(threshold_note(run))],
+    };
     results.extend(fig("roc"));
     results.extend(fig("calibration"));
+    for f in figures.iter().filter(|f| f.name.starts_with("km_")) {
+        results.extend(fig(&f.name));
+    }
     sections.push(Section { id: "results".into(), title: "Results".into(), blocks: results });
-    sections.push(published_section(run, rows));
+    sections.push(published_section(run, table));
     sections.push(provenance_section(run));
     ReportDoc {
         title: m.study.title.clone(),
@@ -154,7 +246,8 @@ pub fn document(run: &StudyRun, rows: &[MetricRow], figures: &[NamedFigure]) -> 
 
 fn design_section(run: &StudyRun) -> Section {
     let m = &run.study.manifest;
-    let (train, tests) = crate::validate::training_rows(m, &run.cohort.patients.iter().map(|p| p.centre.clone()).collect::<Vec<_>>());
+    let (train, tests) =
+        crate::validate::training_rows(m, &run.cohort.patients.iter().map(|p| p.centre.clone()).collect::<Vec<_>>());
     let mut rows = Vec::new();
     for c in run.cohort.centres() {
         let pts: Vec<_> = run.cohort.patients.iter().filter(|p| p.centre == c).collect();
@@ -198,10 +291,17 @@ fn design_section(run: &StudyRun) -> Section {
 fn validation_text(m: &crate::manifest::Manifest) -> String {
     let mut parts = Vec::new();
     if let Some(i) = &m.validation.internal {
-        parts.push(format!("{}× repeated stratified {}-fold cross-validation on the training centres", i.repeats, i.folds));
+        parts.push(format!(
+            "{}× repeated stratified {}-fold cross-validation on the training centres",
+            i.repeats, i.folds
+        ));
     }
     if let Some(e) = &m.validation.external {
-        parts.push(format!("final model fitted on {} and tested once on each of {}", e.train.join(", "), e.test.join(", ")));
+        parts.push(format!(
+            "final model fitted on {} and tested once on each of {}",
+            e.train.join(", "),
+            e.test.join(", ")
+        ));
     }
     parts.join("; ") + ". Scaling, selection, λ tuning and the model are fitted inside each training split only."
 }
@@ -219,7 +319,10 @@ fn features_section(run: &StudyRun) -> Section {
         (
             "Interpolation".into(),
             match p.resample_mm {
-                Some(r) => format!("resampled to {}×{}×{} mm ({:?}), ROI partial-volume threshold 0.5", r[0], r[1], r[2], p.interpolation),
+                Some(r) => format!(
+                    "resampled to {}×{}×{} mm ({:?}), ROI partial-volume threshold 0.5",
+                    r[0], r[1], r[2], p.interpolation
+                ),
                 None => "none (native voxel spacing)".into(),
             },
         ),
@@ -233,7 +336,10 @@ fn features_section(run: &StudyRun) -> Section {
         ),
         ("Discretisation".into(), disc),
         ("Families".into(), m.features.families.join(", ")),
-        ("Texture aggregation".into(), "3D, merged (GLCM, GLRLM); 3D (zone, neighbourhood families); distance 1".into()),
+        (
+            "Texture aggregation".into(),
+            "3D, merged (GLCM, GLRLM); 3D (zone, neighbourhood families); distance 1".into(),
+        ),
         ("Features per patient".into(), run.features.columns.len().to_string()),
     ];
     Section { id: "features".into(), title: "Preprocessing and features".into(), blocks: vec![Block::KeyValue(kv)] }
@@ -331,6 +437,37 @@ fn metrics_table(rows: &[MetricRow]) -> Table {
     }
 }
 
+fn survival_table(rows: &[SurvivalRow]) -> Table {
+    let f3 = |v: f64| if v.is_nan() { "NA".to_string() } else { format!("{v:.3}") };
+    Table {
+        title: "Discrimination and risk groups".into(),
+        header: ["model", "cohort", "n", "events", "Harrell C (95% bootstrap CI)", "Uno C (τ)", "HR high vs low (95% CI)", "log-rank p"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let c = match r.repeat_c {
+                    Some((m, lo, hi)) => format!("{} ({}–{}); per repeat {} [{}–{}]", f3(r.harrell_c), f3(r.c_ci.0), f3(r.c_ci.1), f3(m), f3(lo), f3(hi)),
+                    None => format!("{} ({}–{})", f3(r.harrell_c), f3(r.c_ci.0), f3(r.c_ci.1)),
+                };
+                vec![
+                    r.model.clone(),
+                    r.cohort.clone(),
+                    r.n.to_string(),
+                    r.events.to_string(),
+                    c,
+                    format!("{} ({})", f3(r.uno_c), f3(r.tau)),
+                    format!("{} ({}–{})", f3(r.hr), f3(r.hr_ci.0), f3(r.hr_ci.1)),
+                    f3(r.logrank_p),
+                ]
+            })
+            .collect(),
+        note: Some("Risk groups split at the median training risk score; HR from a Cox model of the group indicator (Efron ties).".into()),
+    }
+}
+
 fn threshold_note(run: &StudyRun) -> String {
     run.results
         .iter()
@@ -339,51 +476,80 @@ fn threshold_note(run: &StudyRun) -> String {
         .join(" ")
 }
 
-fn published_section(run: &StudyRun, rows: &[MetricRow]) -> Section {
+/// (model, cohort, metric, CI) of every validation row.
+fn validation_estimates(table: &MetricTable) -> Vec<(String, String, f64, (f64, f64))> {
+    match table {
+        MetricTable::Binary(rows) => {
+            rows.iter().map(|r| (r.model.clone(), r.cohort.clone(), r.auc, r.auc_ci)).collect()
+        }
+        MetricTable::Survival(rows) => {
+            rows.iter().map(|r| (r.model.clone(), r.cohort.clone(), r.harrell_c, r.c_ci)).collect()
+        }
+    }
+}
+
+fn published_section(run: &StudyRun, table: &MetricTable) -> Section {
     let m = &run.study.manifest;
+    let survival = matches!(table, MetricTable::Survival(_));
+    let metric = if survival { "C-index" } else { "AUC" };
     let mut blocks = Vec::new();
     let truth_auc = |cohort: &str| -> Option<f64> {
         let t = run.truth.as_ref()?;
         let centre = cohort.strip_prefix("external ")?;
-        t.pointer(&format!("/by_centre/{centre}/true_auc")).and_then(|v| v.as_f64())
+        t.pointer("/realised/per_centre")?
+            .as_array()?
+            .iter()
+            .find(|c| c.get("centre").and_then(|v| v.as_str()) == Some(centre))?
+            .get(if survival { "c_index" } else { "auc" })?
+            .as_f64()
     };
     let mut table_rows = Vec::new();
-    for r in rows.iter().filter(|r| r.cohort != "train (apparent)") {
+    for (model, cohort, est, ci) in validation_estimates(table).into_iter().filter(|r| r.1 != "train (apparent)") {
         let published = m.published.as_ref().and_then(|p| {
-            let is_target = (p.compare_with == "external" && r.cohort.starts_with("external"))
-                || (p.compare_with == "internal_cv" && r.cohort == "internal CV");
-            if is_target {
-                p.auc_test
-            } else {
-                None
+            let is_target = (p.compare_with == "external" && cohort.starts_with("external"))
+                || (p.compare_with == "internal_cv" && cohort == "internal CV");
+            match (is_target, survival) {
+                (false, _) => None,
+                (true, false) => p.auc_test,
+                (true, true) => p.c_index_test,
             }
         });
-        let in_ci = |v: f64| if v >= r.auc_ci.0 && v <= r.auc_ci.1 { "yes" } else { "no" };
+        let in_ci = |v: f64| if v >= ci.0 && v <= ci.1 { "yes" } else { "no" };
         table_rows.push(vec![
-            r.model.clone(),
-            r.cohort.clone(),
+            model,
+            cohort.clone(),
             published.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into()),
-            format!("{:.3} ({:.3}–{:.3})", r.auc, r.auc_ci.0, r.auc_ci.1),
-            published.map(|v| format!("{:+.3}", r.auc - v)).unwrap_or_else(|| "–".into()),
+            format!("{est:.3} ({:.3}–{:.3})", ci.0, ci.1),
+            published.map(|v| format!("{:+.3}", est - v)).unwrap_or_else(|| "–".into()),
             published.map(in_ci).unwrap_or("–").to_string(),
-            truth_auc(&r.cohort).map(|t| format!("{t:.3} (in CI: {})", in_ci(t))).unwrap_or_else(|| "–".into()),
+            truth_auc(&cohort).map(|t| format!("{t:.3} (in CI: {})", in_ci(t))).unwrap_or_else(|| "–".into()),
         ]);
     }
     if let Some(p) = &m.published {
         blocks.push(Block::KeyValue(vec![
             ("Source".into(), p.source.clone()),
             ("Published cohorts".into(), format!("training {} / validation {}", opt(p.train_n), opt(p.test_n))),
-            ("Published validation AUC".into(), p.auc_test.map(|v| format!("{v:.3}")).unwrap_or_else(|| "not reported".into())),
+            (
+                format!("Published validation {metric}"),
+                if survival { p.c_index_test } else { p.auc_test }
+                    .map(|v| format!("{v:.3}"))
+                    .unwrap_or_else(|| "not reported".into()),
+            ),
         ]));
     }
     blocks.push(Block::Table(Table {
         title: "Published vs reproduced".into(),
-        header: ["model", "cohort", "published AUC", "our AUC (95% CI)", "difference", "published in our CI", "generating model's true AUC"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        header: vec![
+            "model".into(),
+            "cohort".into(),
+            format!("published {metric}"),
+            format!("our {metric} (95% CI)"),
+            "difference".into(),
+            "published in our CI".into(),
+            format!("generating model's true {metric}"),
+        ],
         rows: table_rows,
-        note: Some("The true AUC is that of the synthetic cohort's generating model on the same patients (truth.json): the best any model could reach.".into()),
+        note: Some(format!("The true {metric} is that of the synthetic cohort's generating model on the same patients (truth.json): the best any model could reach.")),
     }));
     Section { id: "published".into(), title: "Published vs reproduced".into(), blocks }
 }

@@ -48,22 +48,13 @@ mod tests {
         let t = Table {
             title: "t".into(),
             header: s(&["feature", "value"]),
-            rows: vec![
-                s(&["glcm, contrast", "1.5"]),
-                s(&["say \"hi\"", "line1\nline2"]),
-                s(&["short"]),
-            ],
+            rows: vec![s(&["glcm, contrast", "1.5"]), s(&["say \"hi\"", "line1\nline2"]), s(&["short"])],
             note: None,
         };
         let csv = table_to_csv(&t);
-        assert_eq!(
-            csv,
-            "feature,value\r\n\"glcm, contrast\",1.5\r\n\"say \"\"hi\"\"\",\"line1\nline2\"\r\nshort,\r\n"
-        );
+        assert_eq!(csv, "feature,value\r\n\"glcm, contrast\",1.5\r\n\"say \"\"hi\"\"\",\"line1\nline2\"\r\nshort,\r\n");
         // Cross-check with the csv crate's RFC 4180 reader.
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(csv.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_bytes());
         let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
         assert_eq!(&rows[0][0], "glcm, contrast");
         assert_eq!(&rows[1][0], "say \"hi\"");

@@ -44,12 +44,7 @@ pub struct FigureBlock {
 impl FigureBlock {
     /// Block for a rendered figure (its SVG is embedded; `files` lists saved copies).
     pub fn from_figure(title: &str, caption: &str, figure: &Figure, files: Vec<String>) -> Self {
-        FigureBlock {
-            title: title.to_string(),
-            caption: caption.to_string(),
-            svg: figure.svg.clone(),
-            files,
-        }
+        FigureBlock { title: title.to_string(), caption: caption.to_string(), svg: figure.svg.clone(), files }
     }
 }
 
@@ -65,12 +60,7 @@ pub struct Table {
 impl Table {
     /// Number of columns: the longest of the header and all rows (short rows are padded).
     pub fn column_count(&self) -> usize {
-        self.rows
-            .iter()
-            .map(Vec::len)
-            .chain(std::iter::once(self.header.len()))
-            .max()
-            .unwrap_or(0)
+        self.rows.iter().map(Vec::len).chain(std::iter::once(self.header.len())).max().unwrap_or(0)
     }
 }
 
@@ -82,13 +72,7 @@ pub fn section_anchors(doc: &ReportDoc) -> Vec<String> {
         let mut id: String =
             s.id.trim()
                 .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
+                .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c.to_ascii_lowercase() } else { '-' })
                 .collect();
         if id.trim_matches('-').is_empty() {
             id = format!("section-{}", i + 1);
@@ -110,19 +94,12 @@ mod tests {
 
     #[test]
     fn anchors_are_sanitised_and_unique() {
-        let sec = |id: &str| Section {
-            id: id.into(),
-            title: "t".into(),
-            blocks: vec![],
-        };
+        let sec = |id: &str| Section { id: id.into(), title: "t".into(), blocks: vec![] };
         let doc = ReportDoc {
             sections: vec![sec("Results 1"), sec(""), sec("results-1"), sec("\"><x>")],
             ..Default::default()
         };
-        assert_eq!(
-            section_anchors(&doc),
-            ["results-1", "section-2", "results-1-2", "---x-"]
-        );
+        assert_eq!(section_anchors(&doc), ["results-1", "section-2", "results-1-2", "---x-"]);
     }
 
     #[test]

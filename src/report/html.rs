@@ -98,11 +98,7 @@ fn tag_is_unsafe(tag: &str) -> bool {
     if tag.starts_with('!') || tag.starts_with('?') {
         return true;
     }
-    let name = tag
-        .trim_start_matches('/')
-        .split_whitespace()
-        .next()
-        .unwrap_or("");
+    let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("");
     let banned = [
         "script",
         "foreignobject",
@@ -118,18 +114,13 @@ fn tag_is_unsafe(tag: &str) -> bool {
         "set",
         "feimage",
     ];
-    if banned.contains(&name.trim_end_matches('/'))
-        || tag.contains("url(")
-        || tag.contains("javascript:")
-    {
+    if banned.contains(&name.trim_end_matches('/')) || tag.contains("url(") || tag.contains("javascript:") {
         return true;
     }
-    tag.split_whitespace()
-        .skip(1)
-        .any(|tok| match tok.split_once('=') {
-            Some((attr, _)) => attr.starts_with("on") || attr.ends_with("href") || attr == "src",
-            None => false,
-        })
+    tag.split_whitespace().skip(1).any(|tok| match tok.split_once('=') {
+        Some((attr, _)) => attr.starts_with("on") || attr.ends_with("href") || attr == "src",
+        None => false,
+    })
 }
 
 /// Inline SVG if it is a plain drawing (starts with `<svg`, no scripts, event handlers,
@@ -178,11 +169,7 @@ fn render_table(out: &mut String, t: &Table) {
         out.push_str("<tr>");
         for i in 0..width {
             let c = row.get(i).map_or("", String::as_str);
-            let class = if is_numeric_cell(c) {
-                " class=\"num\""
-            } else {
-                ""
-            };
+            let class = if is_numeric_cell(c) { " class=\"num\"" } else { "" };
             let _ = write!(out, "<td{class}>{}</td>", text_with_breaks(c));
         }
         out.push_str("</tr>\n");
@@ -198,9 +185,7 @@ fn render_figure(out: &mut String, f: &FigureBlock) {
     out.push_str("<figure class=\"figure\">\n<div class=\"svg-wrap\">\n");
     match safe_inline_svg(&f.svg) {
         Some(svg) => out.push_str(&svg),
-        None => out.push_str(
-            "<p class=\"note\">[figure omitted: its SVG did not pass the inline safety check]</p>",
-        ),
+        None => out.push_str("<p class=\"note\">[figure omitted: its SVG did not pass the inline safety check]</p>"),
     }
     out.push_str("\n</div>\n<figcaption>");
     if !f.title.is_empty() {
@@ -212,11 +197,7 @@ fn render_figure(out: &mut String, f: &FigureBlock) {
     out.push_str(&text_with_breaks(&f.caption));
     out.push_str("</figcaption>\n");
     if !f.files.is_empty() {
-        let files: Vec<String> = f
-            .files
-            .iter()
-            .map(|x| format!("<code>{}</code>", escape_html(x)))
-            .collect();
+        let files: Vec<String> = f.files.iter().map(|x| format!("<code>{}</code>", escape_html(x))).collect();
         let _ = writeln!(out, "<p class=\"files\">Files: {}</p>", files.join(", "));
     }
     out.push_str("</figure>\n");
@@ -229,27 +210,16 @@ pub fn render_html(doc: &ReportDoc) -> String {
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", escape_html(&doc.title));
-    let _ = writeln!(
-        out,
-        "<style>{CSS}</style>\n</head>\n<body>\n<div class=\"layout\">"
-    );
+    let _ = writeln!(out, "<style>{CSS}</style>\n</head>\n<body>\n<div class=\"layout\">");
 
     out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
     for (s, id) in doc.sections.iter().zip(&anchors) {
-        let _ = writeln!(
-            out,
-            "<li><a href=\"#{id}\">{}</a></li>",
-            escape_html(&s.title)
-        );
+        let _ = writeln!(out, "<li><a href=\"#{id}\">{}</a></li>", escape_html(&s.title));
     }
     out.push_str("</ol>\n</nav>\n<main>\n<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape_html(&doc.title));
     if !doc.subtitle.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"subtitle\">{}</p>",
-            escape_html(&doc.subtitle)
-        );
+        let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape_html(&doc.subtitle));
     }
     out.push_str("</header>\n");
     if !doc.warnings.is_empty() {
@@ -260,11 +230,7 @@ pub fn render_html(doc: &ReportDoc) -> String {
         out.push_str("</ul>\n</div>\n");
     }
     for (s, id) in doc.sections.iter().zip(&anchors) {
-        let _ = writeln!(
-            out,
-            "<section id=\"{id}\">\n<h2>{}</h2>",
-            escape_html(&s.title)
-        );
+        let _ = writeln!(out, "<section id=\"{id}\">\n<h2>{}</h2>", escape_html(&s.title));
         for b in &s.blocks {
             match b {
                 Block::Paragraph(p) => {
@@ -275,12 +241,7 @@ pub fn render_html(doc: &ReportDoc) -> String {
                 Block::KeyValue(kv) => {
                     out.push_str("<dl class=\"kv\">\n");
                     for (k, v) in kv {
-                        let _ = writeln!(
-                            out,
-                            "<dt>{}</dt><dd>{}</dd>",
-                            escape_html(k),
-                            text_with_breaks(v)
-                        );
+                        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape_html(k), text_with_breaks(v));
                     }
                     out.push_str("</dl>\n");
                 }
@@ -298,10 +259,7 @@ mod tests {
 
     #[test]
     fn escapes_all_specials() {
-        assert_eq!(
-            escape_html("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
+        assert_eq!(escape_html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
     }
 
     #[test]
@@ -314,8 +272,7 @@ mod tests {
         assert!(safe_inline_svg("<svg><text x=\"1\">based on data</text></svg>").is_some());
         assert!(safe_inline_svg("<svg><a xlink:href=\"x\">k</a></svg>").is_none());
         assert!(safe_inline_svg("<svg><rect style=\"fill:url(http://x)\"/></svg>").is_none());
-        let ns = safe_inline_svg("<svg width=\"2\" xmlns=\"http://www.w3.org/2000/svg\"></svg>")
-            .unwrap();
+        let ns = safe_inline_svg("<svg width=\"2\" xmlns=\"http://www.w3.org/2000/svg\"></svg>").unwrap();
         assert_eq!(ns, "<svg width=\"2\"></svg>");
     }
 

@@ -9,10 +9,7 @@ use super::doc::{section_anchors, Block, FigureBlock, ReportDoc, Table};
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '&'
-        ) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '&') {
             out.push('\\');
         }
         out.push(c);
@@ -68,12 +65,7 @@ fn render_table(out: &mut String, t: &Table) {
     let mut sep = String::from("|");
     for i in 0..width {
         // Right-align columns whose non-empty cells are all numbers.
-        let mut values = t
-            .rows
-            .iter()
-            .filter_map(|r| r.get(i))
-            .filter(|c| !c.trim().is_empty())
-            .peekable();
+        let mut values = t.rows.iter().filter_map(|r| r.get(i)).filter(|c| !c.trim().is_empty()).peekable();
         let numeric = values.peek().is_some() && values.all(|c| is_numeric(c));
         sep.push_str(if numeric { " ---: |" } else { " --- |" });
     }
@@ -94,26 +86,15 @@ fn render_figure(out: &mut String, f: &FigureBlock, link: &str) {
         let _ = writeln!(out, "**Figure: {}**\n", escape_markdown(&f.title));
     }
     if !link.is_empty() {
-        let alt = if f.title.is_empty() {
-            "figure"
-        } else {
-            f.title.as_str()
-        };
-        let target = link
-            .replace(' ', "%20")
-            .replace('(', "%28")
-            .replace(')', "%29");
+        let alt = if f.title.is_empty() { "figure" } else { f.title.as_str() };
+        let target = link.replace(' ', "%20").replace('(', "%28").replace(')', "%29");
         let _ = writeln!(out, "![{}]({})\n", escape_markdown(alt), target);
     }
     if !f.caption.is_empty() {
         let _ = writeln!(out, "{}\n", escape_paragraph(&f.caption));
     }
     if !f.files.is_empty() {
-        let files: Vec<String> = f
-            .files
-            .iter()
-            .map(|x| format!("`{}`", x.replace('`', "'")))
-            .collect();
+        let files: Vec<String> = f.files.iter().map(|x| format!("`{}`", x.replace('`', "'"))).collect();
         let _ = writeln!(out, "Files: {}\n", files.join(", "));
     }
 }
@@ -138,11 +119,7 @@ pub fn render_markdown(doc: &ReportDoc, figure_link: impl Fn(&FigureBlock) -> St
         out.push('\n');
     }
     for (s, id) in doc.sections.iter().zip(&anchors) {
-        let _ = writeln!(
-            out,
-            "<a id=\"{id}\"></a>\n\n## {}\n",
-            escape_markdown(&s.title)
-        );
+        let _ = writeln!(out, "<a id=\"{id}\"></a>\n\n## {}\n", escape_markdown(&s.title));
         for b in &s.blocks {
             match b {
                 Block::Paragraph(p) => {
@@ -168,13 +145,7 @@ mod tests {
 
     #[test]
     fn escapes_inline_and_line_start_syntax() {
-        assert_eq!(
-            escape_markdown("a_b *c* <x> |"),
-            "a\\_b \\*c\\* \\<x\\> \\|"
-        );
-        assert_eq!(
-            escape_paragraph("- item\n12. x\nplain"),
-            "\\- item\n12\\. x\nplain"
-        );
+        assert_eq!(escape_markdown("a_b *c* <x> |"), "a\\_b \\*c\\* \\<x\\> \\|");
+        assert_eq!(escape_paragraph("- item\n12. x\nplain"), "\\- item\n12\\. x\nplain");
     }
 }

@@ -75,11 +75,7 @@ pub fn mann_whitney_u(x1: &[f64], x2: &[f64]) -> Result<MannWhitney> {
     check_finite("sample 1", x1)?;
     check_finite("sample 2", x2)?;
     if x1.is_empty() || x2.is_empty() {
-        return Err(StatsError::EmptyClass {
-            needed: 1,
-            positives: x1.len(),
-            negatives: x2.len(),
-        });
+        return Err(StatsError::EmptyClass { needed: 1, positives: x1.len(), negatives: x2.len() });
     }
     let all: Vec<f64> = x1.iter().chain(x2).copied().collect();
     let ranks = midranks(&all);
@@ -88,17 +84,10 @@ pub fn mann_whitney_u(x1: &[f64], x2: &[f64]) -> Result<MannWhitney> {
     let r1: f64 = ranks[..x1.len()].iter().sum();
     let u1 = r1 - n1 * (n1 + 1.0) / 2.0;
     let u = u1.max(n1 * n2 - u1);
-    let ties: f64 = tie_group_sizes(&all)
-        .iter()
-        .map(|&t| (t as f64).powi(3) - t as f64)
-        .sum();
+    let ties: f64 = tie_group_sizes(&all).iter().map(|&t| (t as f64).powi(3) - t as f64).sum();
     let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)))).sqrt();
     let z = (u - n1 * n2 / 2.0 - 0.5) / sigma;
-    Ok(MannWhitney {
-        u: u1,
-        z,
-        p: normal_two_sided_p(z),
-    })
+    Ok(MannWhitney { u: u1, z, p: normal_two_sided_p(z) })
 }
 
 /// Welch (1947) t = (x̄₁ − x̄₂)/√(s₁²/n₁ + s₂²/n₂), Welch–Satterthwaite df; two-sided p.
@@ -109,11 +98,7 @@ pub fn welch_t_test(x1: &[f64], x2: &[f64]) -> Result<TTest> {
     let (a, b) = (v1 / x1.len() as f64, v2 / x2.len() as f64);
     let t = (m1 - m2) / (a + b).sqrt();
     let df = (a + b).powi(2) / (a * a / (x1.len() as f64 - 1.0) + b * b / (x2.len() as f64 - 1.0));
-    Ok(TTest {
-        t,
-        df,
-        p: t_two_sided_p(t, df),
-    })
+    Ok(TTest { t, df, p: t_two_sided_p(t, df) })
 }
 
 /// Student t with pooled variance s² = ((n₁−1)s₁² + (n₂−1)s₂²)/(n₁+n₂−2), df = n₁+n₂−2; two-sided p.
@@ -125,22 +110,14 @@ pub fn student_t_test(x1: &[f64], x2: &[f64]) -> Result<TTest> {
     let df = n1 + n2 - 2.0;
     let sp = ((n1 - 1.0) * v1 + (n2 - 1.0) * v2) / df;
     let t = (m1 - m2) / (sp * (1.0 / n1 + 1.0 / n2)).sqrt();
-    Ok(TTest {
-        t,
-        df,
-        p: t_two_sided_p(t, df),
-    })
+    Ok(TTest { t, df, p: t_two_sided_p(t, df) })
 }
 
 fn two_sample_check(x1: &[f64], x2: &[f64]) -> Result<()> {
     check_finite("sample 1", x1)?;
     check_finite("sample 2", x2)?;
     if x1.len() < 2 || x2.len() < 2 {
-        return Err(StatsError::EmptyClass {
-            needed: 2,
-            positives: x1.len(),
-            negatives: x2.len(),
-        });
+        return Err(StatsError::EmptyClass { needed: 2, positives: x1.len(), negatives: x2.len() });
     }
     Ok(())
 }
@@ -162,10 +139,7 @@ pub fn point_biserial(x: &[f64], y: &[bool]) -> Result<PointBiserial> {
     let r = sxy / (sxx * syy).sqrt();
     let df = n - 2.0;
     let t = r * (df / (1.0 - r * r)).sqrt();
-    Ok(PointBiserial {
-        r,
-        p: t_two_sided_p(t, df),
-    })
+    Ok(PointBiserial { r, p: t_two_sided_p(t, df) })
 }
 
 /// One-way ANOVA F = [Σ nᵍ(x̄ᵍ − x̄)²/(G−1)] / [Σ Σ(x − x̄ᵍ)²/(N−G)] (sklearn `f_classif`); p from F.
@@ -173,9 +147,7 @@ pub fn anova_f_oneway(groups: &[&[f64]]) -> Result<AnovaF> {
     let g = groups.len();
     let n: usize = groups.iter().map(|x| x.len()).sum();
     if g < 2 || groups.iter().any(|x| x.is_empty()) || n <= g {
-        return Err(StatsError::InvalidArgument(
-            "ANOVA needs ≥ 2 non-empty groups and N > G".into(),
-        ));
+        return Err(StatsError::InvalidArgument("ANOVA needs ≥ 2 non-empty groups and N > G".into()));
     }
     for x in groups {
         check_finite("group", x)?;
@@ -189,29 +161,14 @@ pub fn anova_f_oneway(groups: &[&[f64]]) -> Result<AnovaF> {
     }
     let (df1, df2) = ((g - 1) as f64, (n - g) as f64);
     let f = (ssb / df1) / (ssw / df2);
-    Ok(AnovaF {
-        f,
-        df1,
-        df2,
-        p: f_sf(f, df1, df2),
-    })
+    Ok(AnovaF { f, df1, df2, p: f_sf(f, df1, df2) })
 }
 
 /// Every univariate statistic of feature `x` against outcome `y` (group 1 = `true`, first sample).
 pub fn univariate_tests(x: &[f64], y: &[bool]) -> Result<UnivariateTests> {
     check_len("outcome", y.len(), x.len())?;
-    let pos: Vec<f64> = x
-        .iter()
-        .zip(y)
-        .filter(|(_, &l)| l)
-        .map(|(v, _)| *v)
-        .collect();
-    let neg: Vec<f64> = x
-        .iter()
-        .zip(y)
-        .filter(|(_, &l)| !l)
-        .map(|(v, _)| *v)
-        .collect();
+    let pos: Vec<f64> = x.iter().zip(y).filter(|(_, &l)| l).map(|(v, _)| *v).collect();
+    let neg: Vec<f64> = x.iter().zip(y).filter(|(_, &l)| !l).map(|(v, _)| *v).collect();
     let mw = mann_whitney_u(&pos, &neg)?;
     let welch = welch_t_test(&pos, &neg)?;
     let student = student_t_test(&pos, &neg)?;

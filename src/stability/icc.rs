@@ -32,14 +32,8 @@ pub enum IccForm {
 
 impl IccForm {
     /// All six forms in the order (1,1), (2,1), (3,1), (1,k), (2,k), (3,k).
-    pub const ALL: [IccForm; 6] = [
-        IccForm::Icc11,
-        IccForm::Icc21,
-        IccForm::Icc31,
-        IccForm::Icc1k,
-        IccForm::Icc2k,
-        IccForm::Icc3k,
-    ];
+    pub const ALL: [IccForm; 6] =
+        [IccForm::Icc11, IccForm::Icc21, IccForm::Icc31, IccForm::Icc1k, IccForm::Icc2k, IccForm::Icc3k];
 
     /// Parse a Shrout–Fleiss label such as "ICC(2,1)" (spaces ignored, `K` = `k`).
     pub fn parse(s: &str) -> Option<IccForm> {
@@ -95,9 +89,7 @@ impl IccAnova {
     pub fn from_ratings(x: ArrayView2<f64>) -> Result<IccAnova> {
         let (n, k) = x.dim();
         if n < 2 || k < 2 {
-            return Err(StatsError::InvalidArgument(format!(
-                "ICC needs ≥ 2 targets and ≥ 2 raters, got {n} × {k}"
-            )));
+            return Err(StatsError::InvalidArgument(format!("ICC needs ≥ 2 targets and ≥ 2 raters, got {n} × {k}")));
         }
         if x.iter().any(|v| !v.is_finite()) {
             return Err(StatsError::NonFinite("ratings"));
@@ -116,16 +108,8 @@ impl IccAnova {
         for &v in x.iter() {
             sst += (v - grand).powi(2);
         }
-        let ssr = kf
-            * row_mean
-                .iter()
-                .map(|s| (s / kf - grand).powi(2))
-                .sum::<f64>();
-        let ssc = nf
-            * col_mean
-                .iter()
-                .map(|s| (s / nf - grand).powi(2))
-                .sum::<f64>();
+        let ssr = kf * row_mean.iter().map(|s| (s / kf - grand).powi(2)).sum::<f64>();
+        let ssc = nf * col_mean.iter().map(|s| (s / nf - grand).powi(2)).sum::<f64>();
         let sse = sst - ssr - ssc;
         Ok(IccAnova {
             n_targets: n,
@@ -160,12 +144,7 @@ impl IccAnova {
                     let ci = [(fl - 1.0) / (fl + k - 1.0), (fu - 1.0) / (fu + k - 1.0)];
                     (v, f1, df2_one, ci)
                 } else {
-                    (
-                        (msr - msw) / msr,
-                        f1,
-                        df2_one,
-                        [1.0 - 1.0 / fl, 1.0 - 1.0 / fu],
-                    )
+                    ((msr - msw) / msr, f1, df2_one, [1.0 - 1.0 / fl, 1.0 - 1.0 / fu])
                 }
             }
             IccForm::Icc31 | IccForm::Icc3k => {
@@ -176,21 +155,13 @@ impl IccAnova {
                     let ci = [(fl - 1.0) / (fl + k - 1.0), (fu - 1.0) / (fu + k - 1.0)];
                     (v, f3, df2_two, ci)
                 } else {
-                    (
-                        (msr - mse) / msr,
-                        f3,
-                        df2_two,
-                        [1.0 - 1.0 / fl, 1.0 - 1.0 / fu],
-                    )
+                    ((msr - mse) / msr, f3, df2_two, [1.0 - 1.0 / fl, 1.0 - 1.0 / fu])
                 }
             }
             IccForm::Icc21 | IccForm::Icc2k => {
                 let fj = msc / mse;
-                let vn = (k - 1.0)
-                    * (n - 1.0)
-                    * (k * icc2 * fj + n * (1.0 + (k - 1.0) * icc2) - k * icc2).powi(2);
-                let vd = (n - 1.0) * k * k * icc2 * icc2 * fj * fj
-                    + (n * (1.0 + (k - 1.0) * icc2) - k * icc2).powi(2);
+                let vn = (k - 1.0) * (n - 1.0) * (k * icc2 * fj + n * (1.0 + (k - 1.0) * icc2) - k * icc2).powi(2);
+                let vd = (n - 1.0) * k * k * icc2 * icc2 * fj * fj + (n * (1.0 + (k - 1.0) * icc2) - k * icc2).powi(2);
                 let nu = vn / vd;
                 let fu = f_quantile(q, n - 1.0, nu);
                 let fl = f_quantile(q, nu, n - 1.0);
@@ -200,23 +171,12 @@ impl IccAnova {
                     (icc2, f3, df2_two, [lo, hi])
                 } else {
                     let v = (msr - mse) / (msr + (msc - mse) / n);
-                    let ci = [
-                        lo * k / (1.0 + lo * (k - 1.0)),
-                        hi * k / (1.0 + hi * (k - 1.0)),
-                    ];
+                    let ci = [lo * k / (1.0 + lo * (k - 1.0)), hi * k / (1.0 + hi * (k - 1.0))];
                     (v, f3, df2_two, ci)
                 }
             }
         };
-        IccResult {
-            form,
-            value,
-            f,
-            df1,
-            df2,
-            p: f_sf(f, df1, df2),
-            ci95,
-        }
+        IccResult { form, value, f, df1, df2, p: f_sf(f, df1, df2), ci95 }
     }
 }
 

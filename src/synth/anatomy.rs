@@ -50,9 +50,9 @@ impl Latent {
     pub fn rim(&self) -> f64 {
         phi(self.z[2])
     }
-    /// Necrotic volume fraction of the tumour: 0.45·Φ(z).
+    /// Necrotic volume fraction of the tumour: 0.5·Φ(z)² (median 0.125; many lesions near 0).
     pub fn necrosis_fraction(&self) -> f64 {
-        0.45 * phi(self.z[3])
+        0.5 * phi(self.z[3]).powi(2)
     }
     /// Lobulation amplitude (relative radius modulation): 0.03 + 0.15·Φ(z).
     pub fn lobulation(&self) -> f64 {

@@ -33,21 +33,31 @@ pub struct Contrast {
     pub washout_gain: f64,
 }
 
-const fn c(family: &'static str, liver: f64, t: f64, n: f64, v: f64, rim: f64, cap: f64, wash: f64) -> Contrast {
-    Contrast { family, liver, tumour: t, necrosis: n, vessel: v, rim_gain: rim, capsule: cap, washout_gain: wash }
+/// Table row: family, then [liver, tumour, necrosis, vessel, rim_gain, capsule, washout_gain].
+const fn c(family: &'static str, v: [f64; 7]) -> Contrast {
+    Contrast {
+        family,
+        liver: v[0],
+        tumour: v[1],
+        necrosis: v[2],
+        vessel: v[3],
+        rim_gain: v[4],
+        capsule: v[5],
+        washout_gain: v[6],
+    }
 }
 
 /// The contrast table (HCC on gadoxetic-acid MRI, plausible but not calibrated to a scanner).
 pub const CONTRASTS: [Contrast; 9] = [
-    c("T1WI", 400.0, 0.70, 0.45, 0.40, 0.0, 0.0, 0.0),
-    c("T2WI", 250.0, 1.60, 2.80, 2.20, 0.0, 0.0, 0.0),
-    c("DWI", 150.0, 2.20, 0.90, 0.30, 0.0, 0.0, 0.0),
-    c("ADC", 1300.0, 0.65, 1.70, 2.20, 0.0, 0.0, 0.0),
-    c("AP", 350.0, 1.45, 0.55, 1.80, 0.60, 0.0, 0.0),
-    c("PVP", 500.0, 1.00, 0.45, 1.70, 0.20, 0.0, 0.35),
-    c("DP", 450.0, 0.95, 0.45, 1.50, 0.0, 1.30, 0.45),
-    c("HBP", 600.0, 0.50, 0.35, 0.45, 0.0, 0.0, 0.0),
-    c("generic", 300.0, 1.20, 0.80, 1.20, 0.0, 0.0, 0.0),
+    c("T1WI", [400.0, 0.70, 0.45, 0.40, 0.0, 0.0, 0.0]),
+    c("T2WI", [250.0, 1.60, 2.80, 2.20, 0.0, 0.0, 0.0]),
+    c("DWI", [150.0, 2.20, 0.90, 0.30, 0.0, 0.0, 0.0]),
+    c("ADC", [1300.0, 0.65, 1.70, 2.20, 0.0, 0.0, 0.0]),
+    c("AP", [350.0, 1.45, 0.55, 1.80, 0.60, 0.0, 0.0]),
+    c("PVP", [500.0, 1.00, 0.45, 1.70, 0.20, 0.0, 0.35]),
+    c("DP", [450.0, 0.95, 0.45, 1.50, 0.0, 1.30, 0.45]),
+    c("HBP", [600.0, 0.50, 0.35, 0.45, 0.0, 0.0, 0.0]),
+    c("generic", [300.0, 1.20, 0.80, 1.20, 0.0, 0.0, 0.0]),
 ];
 
 /// Contrast for a sequence name (case and punctuation ignored; e.g. "t2w", "ART", "Delayed",

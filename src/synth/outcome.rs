@@ -306,7 +306,7 @@ mod tests {
     }
 
     #[test]
-    fn expected_auc_of_probit_like_scale_zero_is_half() {
+    fn expected_auc_is_half_without_signal_and_grows_with_scale() {
         assert!((expected_auc(-0.5, 0.0) - 0.5).abs() < 1e-9);
         assert!(expected_auc(0.0, 3.0) > expected_auc(0.0, 1.0));
     }

@@ -11,7 +11,7 @@ use super::SynthError;
 #[serde(deny_unknown_fields)]
 pub struct SynthSpec {
     /// The centres (hospitals / scanners). Patients are numbered centre by centre in this order.
-    /// Default: two centres, "centre_A" (70 patients, 1.0 × 1.0 × 3 mm) and "centre_B"
+    /// Default: two centres, "centre_A" (70 patients, 1.0 × 1.0 × 3 mm, noise SD 0.04) and "centre_B"
     /// (52 patients, 1.5 × 1.5 × 5 mm, intensity scale 0.6, offset 50, noise SD 0.08).
     #[serde(default = "default_centres")]
     pub centres: Vec<CentreSpec>,
@@ -34,7 +34,7 @@ pub struct SynthSpec {
 pub struct CentreSpec {
     /// Centre name (written to the `centre` column). Required, unique.
     pub name: String,
-    /// Number of patients from this centre. Required, ≥ 1.
+    /// Number of patients from this centre. Required, 1–20000 (20000 in total at most).
     pub patients: usize,
     /// Voxel spacing in mm along x, y (in-plane) and z (slice). Default [1.0, 1.0, 3.0].
     #[serde(default = "default_spacing")]
@@ -203,8 +203,8 @@ impl SynthSpec {
             if self.centres[..n].iter().any(|o| o.name == c.name) {
                 return Err(SynthError::Spec(format!("centre name {:?} appears twice", c.name)));
             }
-            if c.patients == 0 || c.patients > 100_000 {
-                return Err(SynthError::Spec(format!("centre {:?}: patients must be 1–100000", c.name)));
+            if c.patients == 0 || c.patients > 20_000 {
+                return Err(SynthError::Spec(format!("centre {:?}: patients must be 1–20000", c.name)));
             }
             for (a, s) in c.spacing_mm.iter().enumerate() {
                 in_range(&format!("centre {:?} spacing_mm[{a}]", c.name), *s, 0.2, 10.0)?;
@@ -271,8 +271,10 @@ mod tests {
         s.centres[1].spacing_mm[2] = 0.0;
         let e = s.validate().unwrap_err().to_string();
         assert!(e.contains("spacing_mm[2]"), "{e}");
-        let mut s = SynthSpec::default();
-        s.outcome = OutcomeSpec::Binary(BinaryOutcome { prevalence: 0.3, target_auc: 1.0 });
+        let s = SynthSpec {
+            outcome: OutcomeSpec::Binary(BinaryOutcome { prevalence: 0.3, target_auc: 1.0 }),
+            ..SynthSpec::default()
+        };
         assert!(s.validate().unwrap_err().to_string().contains("target_auc"));
     }
 }

@@ -44,6 +44,9 @@ fn check_request(sequences: &[String], outcome: &str) -> Result<(), SynthError> 
     if sequences.is_empty() {
         return Err(SynthError::Request("at least one sequence name is needed".into()));
     }
+    if sequences.len() > 100 {
+        return Err(SynthError::Request(format!("{} sequences requested; at most 100", sequences.len())));
+    }
     for (i, s) in sequences.iter().enumerate() {
         if !ok_name(s) {
             return Err(SynthError::Request(format!("sequence name {s:?} may only use letters, digits, _ and -")));
@@ -53,7 +56,8 @@ fn check_request(sequences: &[String], outcome: &str) -> Result<(), SynthError> 
         }
     }
     let reserved = ["patient", "centre", "time", "event", "age", "afp", "albi_grade", "diameter_mm", "nlr", "mask"];
-    if !ok_name(outcome) || reserved.contains(&outcome) || outcome.starts_with("image_") || outcome.starts_with("mask_") {
+    if !ok_name(outcome) || reserved.contains(&outcome) || outcome.starts_with("image_") || outcome.starts_with("mask_")
+    {
         return Err(SynthError::Request(format!(
             "outcome name {outcome:?} must be letters, digits, _ or - and not a reserved column name"
         )));
@@ -118,6 +122,7 @@ pub fn ensure_cohort(
     let parent = dir.parent().map(Path::to_path_buf).unwrap_or_default();
     let parent = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent };
     std::fs::create_dir_all(&parent).map_err(|e| werr(&parent, e))?;
+    remove_stale_temp(&parent, &name);
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
@@ -136,6 +141,29 @@ pub fn ensure_cohort(
         std::fs::rename(&tmp, dir).map_err(|e| werr(dir, e))?;
     }
     Ok(dir.join("cohort.csv"))
+}
+
+/// Remove `.<name>.partial-<pid>` / `.<name>.old-<pid>` folders left by killed runs, i.e.
+/// whose process no longer exists (checked through /proc; nothing is removed without it).
+fn remove_stale_temp(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let pid = [".partial-", ".old-"]
+            .iter()
+            .find_map(|tag| file.strip_prefix(&format!(".{name}{tag}")))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
 }
 
 /// Draw every patient (outcome, clinical data) in patient order; centre by centre.
@@ -165,7 +193,12 @@ fn write_patient(
     root: &Path,
 ) -> Result<f64, SynthError> {
     let centre = &spec.centres[p.centre];
-    let anat = Anatomy::build(&p.latent, centre.spacing_mm, spec.crop_margin_mm, &mut patient_rng(seed, index, STREAM_ANATOMY));
+    let anat = Anatomy::build(
+        &p.latent,
+        centre.spacing_mm,
+        spec.crop_margin_mm,
+        &mut patient_rng(seed, index, STREAM_ANATOMY),
+    );
     let mut grid = Volume::new(ndarray::Array3::<u8>::zeros((0, 0, 0)), anat.spacing);
     grid.origin = anat.origin;
     for (s, seq) in sequences.iter().enumerate() {
@@ -223,7 +256,7 @@ fn build_cohort(
     let truth = truth_json(spec, seed, &model, &patients, &diameters, outcome_name);
     let text = serde_json::to_string_pretty(&truth).map_err(|e| werr(&truth_path, e))? + "\n";
     crate::io_util::write_atomic(&truth_path, text.as_bytes()).map_err(|e| werr(&truth_path, e))?;
-    let stamp_path = root.join(super::writer::STAMP_FILE);
+    let stamp_path = root.join(STAMP_FILE);
     crate::io_util::write_atomic(&stamp_path, format!("{stamp_hex}\n").as_bytes()).map_err(|e| werr(&stamp_path, e))
 }
 
@@ -321,7 +354,9 @@ fn truth_json(
         .collect();
     let target = match &spec.outcome {
         OutcomeSpec::Binary(b) => json!({"auc": b.target_auc, "prevalence": b.prevalence}),
-        OutcomeSpec::Survival(s) => json!({"c_index": s.target_c_index, "event_rate": s.event_rate}),
+        OutcomeSpec::Survival(s) => {
+            json!({"c_index": s.target_c_index, "event_rate": s.event_rate})
+        }
     };
     json!({
         "generator_version": GENERATOR_VERSION,

@@ -4,6 +4,7 @@
 
 use super::split::{stratified_fold_ids, TrainSet};
 use crate::manifest::{LambdaRule, ModelSpec, SelectStep};
+use crate::model::cox::{fit_cox, Surv, Ties};
 use crate::model::lasso_select;
 use crate::model::logistic::{self, LogisticFit, LogisticOptions, Penalty};
 use crate::select::correlation::correlation_filter;
@@ -18,27 +19,44 @@ pub struct StepTrace {
     pub remaining: usize,
 }
 
+/// The fitted final model of a split.
+#[derive(Debug, Clone)]
+pub enum Fitted {
+    Logistic(LogisticFit),
+    /// Cox proportional hazards (Efron ties): coefficients on the standardised scale.
+    Cox {
+        coef: Array1<f64>,
+    },
+}
+
 /// A model fitted on one split's training rows.
 #[derive(Debug, Clone)]
 pub struct FittedModel {
     /// Columns of the full design matrix the model uses, in order.
     pub columns: Vec<usize>,
     pub scaler: Scaler,
-    pub fit: LogisticFit,
+    pub fit: Fitted,
     pub trace: Vec<StepTrace>,
 }
 
 impl FittedModel {
-    /// Predicted probabilities for any rows of the full design matrix.
+    /// The prediction for any rows of the full design matrix: the probability for logistic
+    /// models, the risk score (linear predictor) for Cox models.
     pub fn predict(&self, x: &Array2<f64>) -> Vec<f64> {
         let xs = self.scaler.apply(&x.select(Axis(1), &self.columns));
-        logistic::predict_proba(&self.fit, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| vec![f64::NAN; x.nrows()])
+        let nan = || vec![f64::NAN; x.nrows()];
+        match &self.fit {
+            Fitted::Logistic(f) => logistic::predict_proba(f, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
+            Fitted::Cox { coef } => xs.dot(coef).to_vec(),
+        }
     }
 
-    /// Linear predictor (the radiomics score) for any rows.
-    pub fn linear_predictor(&self, x: &Array2<f64>) -> Vec<f64> {
-        let xs = self.scaler.apply(&x.select(Axis(1), &self.columns));
-        logistic::linear_predictor(&self.fit, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| vec![f64::NAN; x.nrows()])
+    /// Intercept (0 for Cox) and coefficients, standardised scale.
+    pub fn coefficients(&self) -> (f64, Vec<f64>) {
+        match &self.fit {
+            Fitted::Logistic(f) => (f.intercept, f.coef.to_vec()),
+            Fitted::Cox { coef } => (0.0, coef.to_vec()),
+        }
     }
 }
 
@@ -68,14 +86,36 @@ pub fn fit_split(
     let sub = train.with_columns(&columns);
     let scaler = Scaler::fit(&sub);
     let scaled = sub.map_x(|x| scaler.apply(x));
-    let penalty = match spec.penalty.as_str() {
-        "l2" => Penalty::L2 { c: spec.c },
-        _ => Penalty::None,
+    let fit = if spec.kind == "cox" {
+        let coef = if columns.is_empty() {
+            Array1::zeros(0)
+        } else {
+            fit_cox(scaled.x(), &surv_of(&scaled), Ties::Efron, 100)
+                .map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?
+                .coef
+        };
+        Fitted::Cox { coef }
+    } else {
+        let penalty = match spec.penalty.as_str() {
+            "l2" => Penalty::L2 { c: spec.c },
+            _ => Penalty::None,
+        };
+        let opts = LogisticOptions { penalty, ..Default::default() };
+        Fitted::Logistic(
+            logistic::fit_logistic(scaled.x(), scaled.y(), &opts)
+                .map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?,
+        )
     };
-    let opts = LogisticOptions { penalty, ..Default::default() };
-    let fit = logistic::fit_logistic(scaled.x(), scaled.y(), &opts)
-        .map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?;
     Ok(FittedModel { columns, scaler, fit, trace })
+}
+
+/// Survival outcome of a training set.
+fn surv_of(train: &TrainSet) -> Surv {
+    Surv { time: train.time().to_vec(), event: train.y().iter().map(|&e| e == 1.0).collect() }
+}
+
+fn is_survival(train: &TrainSet) -> bool {
+    train.time().iter().any(|t| t.is_finite())
 }
 
 fn step_label(step: &SelectStep) -> String {
@@ -83,8 +123,11 @@ fn step_label(step: &SelectStep) -> String {
         SelectStep::Variance { min } => format!("variance > {min}"),
         SelectStep::MannWhitney { p, fdr } => format!("Mann–Whitney {} < {p}", if *fdr { "BH q" } else { "p" }),
         SelectStep::Correlation { max_abs_r } => format!("|Pearson r| ≤ {max_abs_r}"),
-        SelectStep::Lasso { rule, .. } => format!("L1 logistic (λ {})", if *rule == LambdaRule::Min { "min" } else { "1-SE" }),
-        SelectStep::KBest { k } => format!("{k} best (Mann–Whitney p)"),
+        SelectStep::Lasso { rule, .. } => {
+            format!("L1 logistic (λ {})", if *rule == LambdaRule::Min { "min" } else { "1-SE" })
+        }
+        SelectStep::KBest { k } => format!("{k} best (univariate p)"),
+        SelectStep::Cox { p } => format!("univariate Cox p < {p}"),
     }
 }
 
@@ -100,8 +143,12 @@ fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<
             let q = if *fdr { univariate::benjamini_hochberg(&pv) } else { pv };
             (0..p).filter(|&j| q[j] < *alpha).collect()
         }
+        SelectStep::Cox { p: alpha } => {
+            let pv = cox_pvalues(train);
+            (0..p).filter(|&j| pv[j] < *alpha).collect()
+        }
         SelectStep::KBest { k } => {
-            let pv = mwu_pvalues(x, y);
+            let pv = if is_survival(train) { cox_pvalues(train) } else { mwu_pvalues(x, y) };
             let mut order: Vec<usize> = (0..p).collect();
             order.sort_by(|&a, &b| pv[a].total_cmp(&pv[b]).then(a.cmp(&b)));
             let mut keep: Vec<usize> = order.into_iter().take(*k).collect();
@@ -109,10 +156,7 @@ fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<
             keep
         }
         SelectStep::Correlation { max_abs_r } => {
-            let yb: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
-            let rel: Vec<f64> = (0..p)
-                .map(|j| (crate::metrics::binary::auc(&yb, &x.column(j).to_vec()).unwrap_or(0.5) - 0.5).abs())
-                .collect();
+            let rel = relevance(train);
             correlation_filter(x, &rel, *max_abs_r)
         }
         SelectStep::Lasso { folds, rule, max_features } => {
@@ -120,7 +164,12 @@ fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<
             let z = scaler.apply(x);
             let folds = (*folds).min(min_class(y)).max(2);
             let ids = stratified_fold_ids(y, folds, seed ^ 0x1A55_0000);
-            let coef = lasso_select::lasso_logistic_cv_coefficients(&z, y, &ids, *rule == LambdaRule::Min)?;
+            let use_min = *rule == LambdaRule::Min;
+            let coef = if is_survival(train) {
+                lasso_select::lasso_cox_cv_coefficients(&z, train.time(), y, &ids, use_min)?
+            } else {
+                lasso_select::lasso_logistic_cv_coefficients(&z, y, &ids, use_min)?
+            };
             let mut keep: Vec<usize> = (0..p).filter(|&j| coef[j] != 0.0).collect();
             if let Some(m) = max_features {
                 keep.sort_by(|&a, &b| coef[b].abs().total_cmp(&coef[a].abs()).then(a.cmp(&b)));
@@ -152,6 +201,42 @@ fn mwu_pvalues(x: &Array2<f64>, y: &Array1<f64>) -> Vec<f64> {
             let pos: Vec<f64> = c.iter().zip(y).filter(|(_, &t)| t == 1.0).map(|(v, _)| *v).collect();
             let neg: Vec<f64> = c.iter().zip(y).filter(|(_, &t)| t != 1.0).map(|(v, _)| *v).collect();
             univariate::mann_whitney_u(&pos, &neg).map(|r| r.p).unwrap_or(1.0)
+        })
+        .collect()
+}
+
+/// Univariate relevance per column: |AUC − 0.5| (binary) or |Harrell C − 0.5| (survival).
+fn relevance(train: &TrainSet) -> Vec<f64> {
+    let x = train.x();
+    let y = train.y();
+    let yb: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+    (0..x.ncols())
+        .map(|j| {
+            let col = x.column(j).to_vec();
+            let v = if is_survival(train) {
+                crate::model::coxnet_cv::harrell_c(&train.time().to_vec(), &yb, &col)
+            } else {
+                crate::metrics::binary::auc(&yb, &col).unwrap_or(0.5)
+            };
+            if v.is_finite() {
+                (v - 0.5).abs()
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// Two-sided Wald p of a univariate Cox (Efron) fit per column; 1 where the fit fails.
+fn cox_pvalues(train: &TrainSet) -> Vec<f64> {
+    let surv = surv_of(train);
+    (0..train.x().ncols())
+        .map(|j| {
+            let col = train.x().select(Axis(1), &[j]);
+            match fit_cox(&col, &surv, Ties::Efron, 50) {
+                Ok(f) if f.se[0] > 0.0 => crate::metrics::distributions::normal_two_sided_p(f.coef[0] / f.se[0]),
+                _ => 1.0,
+            }
         })
         .collect()
 }

@@ -23,6 +23,8 @@ pub struct Split {
 pub struct TrainSet {
     x: Array2<f64>,
     y: Array1<f64>,
+    /// Survival follow-up times (NaN for binary outcomes).
+    time: Array1<f64>,
     rows: Vec<usize>,
 }
 
@@ -30,8 +32,13 @@ impl TrainSet {
     pub fn x(&self) -> &Array2<f64> {
         &self.x
     }
+    /// Outcome: 0/1, or the event indicator for survival.
     pub fn y(&self) -> &Array1<f64> {
         &self.y
+    }
+    /// Survival follow-up times (NaN for binary outcomes).
+    pub fn time(&self) -> &Array1<f64> {
+        &self.time
     }
     /// Original row indices (for provenance only).
     pub fn rows(&self) -> &[usize] {
@@ -42,28 +49,28 @@ impl TrainSet {
     }
     /// Keep some columns (a fitted selection applied to the training rows themselves).
     pub fn with_columns(&self, cols: &[usize]) -> TrainSet {
-        TrainSet { x: self.x.select(Axis(1), cols), y: self.y.clone(), rows: self.rows.clone() }
+        TrainSet {
+            x: self.x.select(Axis(1), cols),
+            y: self.y.clone(),
+            time: self.time.clone(),
+            rows: self.rows.clone(),
+        }
     }
     /// Replace the features by a transform fitted on this same set (e.g. scaling).
     pub fn map_x(&self, f: impl FnOnce(&Array2<f64>) -> Array2<f64>) -> TrainSet {
-        TrainSet { x: f(&self.x), y: self.y.clone(), rows: self.rows.clone() }
-    }
-    /// Inner split of this training set: (inner training set, inner held-out x, inner held-out y).
-    /// Inner folds never see the outer held-out rows, which a TrainSet does not hold.
-    pub fn inner(&self, split: &Split) -> (TrainSet, Array2<f64>, Array1<f64>) {
-        let tr = TrainSet {
-            x: self.x.select(Axis(0), &split.train),
-            y: self.y.select(Axis(0), &split.train),
-            rows: split.train.iter().map(|&i| self.rows[i]).collect(),
-        };
-        (tr, self.x.select(Axis(0), &split.test), self.y.select(Axis(0), &split.test))
+        TrainSet { x: f(&self.x), y: self.y.clone(), time: self.time.clone(), rows: self.rows.clone() }
     }
 }
 
 impl Split {
-    /// The training rows of `x`/`y` as a `TrainSet`.
-    pub fn train_set(&self, x: &Array2<f64>, y: &Array1<f64>) -> TrainSet {
-        TrainSet { x: x.select(Axis(0), &self.train), y: y.select(Axis(0), &self.train), rows: self.train.clone() }
+    /// The training rows of `x`/`y`/`time` as a `TrainSet`.
+    pub fn train_set(&self, x: &Array2<f64>, y: &Array1<f64>, time: &Array1<f64>) -> TrainSet {
+        TrainSet {
+            x: x.select(Axis(0), &self.train),
+            y: y.select(Axis(0), &self.train),
+            time: time.select(Axis(0), &self.train),
+            rows: self.train.clone(),
+        }
     }
     /// The held-out features (to predict on, never to fit on).
     pub fn test_x(&self, x: &Array2<f64>) -> Array2<f64> {

@@ -20,32 +20,17 @@ pub struct Table {
 impl Table {
     pub fn read(rel: &str) -> Table {
         let path = modelling_dir().join(rel);
-        let mut rdr =
-            csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let header = rdr
-            .headers()
-            .unwrap()
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let rows = rdr
-            .records()
-            .map(|r| r.unwrap().iter().map(|s| s.to_string()).collect())
-            .collect();
+        let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let header = rdr.headers().unwrap().iter().map(|s| s.to_string()).collect();
+        let rows = rdr.records().map(|r| r.unwrap().iter().map(|s| s.to_string()).collect()).collect();
         Table { header, rows }
     }
     pub fn col_idx(&self, name: &str) -> usize {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
+        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
     }
     pub fn f64_col(&self, name: &str) -> Vec<f64> {
         let j = self.col_idx(name);
-        self.rows
-            .iter()
-            .map(|r| r[j].parse::<f64>().unwrap())
-            .collect()
+        self.rows.iter().map(|r| r[j].parse::<f64>().unwrap()).collect()
     }
     pub fn str_col(&self, name: &str) -> Vec<String> {
         let j = self.col_idx(name);
@@ -80,12 +65,7 @@ pub fn split_rows(file: &str, set: &str) -> Vec<usize> {
     let t = Table::read(file);
     let ids = t.f64_col("row_id");
     let sets = t.str_col("set");
-    let mut rows: Vec<usize> = ids
-        .iter()
-        .zip(&sets)
-        .filter(|(_, s)| *s == set)
-        .map(|(i, _)| *i as usize)
-        .collect();
+    let mut rows: Vec<usize> = ids.iter().zip(&sets).filter(|(_, s)| *s == set).map(|(i, _)| *i as usize).collect();
     rows.sort_unstable();
     rows
 }
@@ -93,36 +73,23 @@ pub fn split_rows(file: &str, set: &str) -> Vec<usize> {
 /// Fold id of each row in `rows` from a `row_id,fold` file.
 pub fn folds_for(file: &str, rows: &[usize]) -> Vec<usize> {
     let t = Table::read(file);
-    let m: BTreeMap<usize, usize> = t
-        .f64_col("row_id")
-        .iter()
-        .zip(t.f64_col("fold"))
-        .map(|(&r, f)| (r as usize, f as usize))
-        .collect();
+    let m: BTreeMap<usize, usize> =
+        t.f64_col("row_id").iter().zip(t.f64_col("fold")).map(|(&r, f)| (r as usize, f as usize)).collect();
     rows.iter().map(|r| m[r]).collect()
 }
 
 /// Map name -> f64 from a JSON object.
 pub fn named(v: &serde_json::Value) -> BTreeMap<String, f64> {
-    v.as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, x)| (k.clone(), x.as_f64().unwrap()))
-        .collect()
+    v.as_object().unwrap().iter().map(|(k, x)| (k.clone(), x.as_f64().unwrap())).collect()
 }
 
 pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
 }
 
-pub const WHAS_COVARIATES: [&str; 14] = [
-    "age", "gender", "hr", "sysbp", "diasbp", "bmi", "cvd", "afb", "sho", "chf", "av3", "miord",
-    "mitype", "los",
-];
+pub const WHAS_COVARIATES: [&str; 14] =
+    ["age", "gender", "hr", "sysbp", "diasbp", "bmi", "cvd", "afb", "sho", "chf", "av3", "miord", "mitype", "los"];
 
 /// WHAS500: covariate names, X (500 x 14 raw), time (lenfol), event (fstat = 1).
 pub fn whas500() -> (Vec<String>, Array2<f64>, Vec<f64>, Vec<bool>) {

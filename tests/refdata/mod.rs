@@ -18,21 +18,13 @@ pub struct Table {
 
 impl Table {
     pub fn f64(&self, name: &str) -> Vec<f64> {
-        self.col(name)
-            .iter()
-            .map(|s| {
-                s.parse::<f64>()
-                    .unwrap_or_else(|_| panic!("{name}: bad number {s}"))
-            })
-            .collect()
+        self.col(name).iter().map(|s| s.parse::<f64>().unwrap_or_else(|_| panic!("{name}: bad number {s}"))).collect()
     }
     pub fn bool01(&self, name: &str) -> Vec<bool> {
         self.f64(name).iter().map(|&v| v != 0.0).collect()
     }
     pub fn col(&self, name: &str) -> &Vec<String> {
-        self.columns
-            .get(name)
-            .unwrap_or_else(|| panic!("missing column {name}"))
+        self.columns.get(name).unwrap_or_else(|| panic!("missing column {name}"))
     }
 }
 
@@ -41,8 +33,7 @@ pub fn read_csv(rel: &str) -> Table {
     let path = modelling(rel);
     let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let mut columns: BTreeMap<String, Vec<String>> =
-        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+    let mut columns: BTreeMap<String, Vec<String>> = headers.iter().map(|h| (h.clone(), Vec::new())).collect();
     let mut n_rows = 0;
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -78,8 +69,7 @@ pub fn num(v: &serde_json::Value, path: &str) -> f64 {
             _ => &cur[key],
         };
     }
-    cur.as_f64()
-        .unwrap_or_else(|| panic!("no number at {path}: {cur}"))
+    cur.as_f64().unwrap_or_else(|| panic!("no number at {path}: {cur}"))
 }
 
 /// Asserts |a − b| ≤ tol (NaN never passes).

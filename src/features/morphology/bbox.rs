@@ -23,10 +23,7 @@ pub fn aabb_dims(points: &[[f64; 3]]) -> [f64; 3] {
 
 /// Volume and surface area of a box with side lengths `d`.
 pub fn box_volume_area(d: [f64; 3]) -> (f64, f64) {
-    (
-        d[0] * d[1] * d[2],
-        2.0 * (d[0] * d[1] + d[0] * d[2] + d[1] * d[2]),
-    )
+    (d[0] * d[1] * d[2], 2.0 * (d[0] * d[1] + d[0] * d[2] + d[1] * d[2]))
 }
 
 /// Side lengths of the approximate oriented minimum-volume bounding box of `points`
@@ -61,11 +58,7 @@ pub fn ombb_dims(points: &[[f64; 3]], normals: &[[f64; 3]]) -> [f64; 3] {
 
 /// Two unit vectors spanning the plane orthogonal to unit vector `n`.
 fn plane_basis(n: [f64; 3]) -> ([f64; 3], [f64; 3]) {
-    let helper = if n[0].abs() < 0.9 {
-        [1.0, 0.0, 0.0]
-    } else {
-        [0.0, 1.0, 0.0]
-    };
+    let helper = if n[0].abs() < 0.9 { [1.0, 0.0, 0.0] } else { [0.0, 1.0, 0.0] };
     let u = cross(n, helper);
     let u = u.map(|x| x / norm(u));
     (u, cross(n, u))
@@ -79,17 +72,12 @@ pub fn hull_2d(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
     if p.len() < 3 {
         return p;
     }
-    let turn = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| {
-        (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-    };
+    let turn = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
     let mut h: Vec<[f64; 2]> = Vec::with_capacity(2 * p.len());
     for pass in 0..2 {
         let start = h.len();
-        let iter: Box<dyn Iterator<Item = &[f64; 2]>> = if pass == 0 {
-            Box::new(p.iter())
-        } else {
-            Box::new(p.iter().rev())
-        };
+        let iter: Box<dyn Iterator<Item = &[f64; 2]>> =
+            if pass == 0 { Box::new(p.iter()) } else { Box::new(p.iter().rev()) };
         for &q in iter {
             while h.len() >= start + 2 && turn(h[h.len() - 2], h[h.len() - 1], q) <= 0.0 {
                 h.pop();
@@ -106,11 +94,7 @@ pub fn min_area_rectangle(points: &[[f64; 2]]) -> (f64, f64) {
     let h = hull_2d(points);
     if h.len() < 3 {
         // Degenerate (segment or point): zero area, length along the segment.
-        let len = if h.len() == 2 {
-            ((h[1][0] - h[0][0]).powi(2) + (h[1][1] - h[0][1]).powi(2)).sqrt()
-        } else {
-            0.0
-        };
+        let len = if h.len() == 2 { ((h[1][0] - h[0][0]).powi(2) + (h[1][1] - h[0][1]).powi(2)).sqrt() } else { 0.0 };
         return (0.0, len);
     }
     let mut best = (f64::INFINITY, (0.0, 0.0));
@@ -122,12 +106,8 @@ pub fn min_area_rectangle(points: &[[f64; 2]]) -> (f64, f64) {
             continue;
         }
         let e = [e[0] / el, e[1] / el];
-        let (mut lo_e, mut hi_e, mut lo_p, mut hi_p) = (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        );
+        let (mut lo_e, mut hi_e, mut lo_p, mut hi_p) =
+            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
         for q in &h {
             let (s, t) = (q[0] * e[0] + q[1] * e[1], -q[0] * e[1] + q[1] * e[0]);
             lo_e = lo_e.min(s);
@@ -152,16 +132,8 @@ mod tests {
         // Corners of a 4 x 2 x 1 box rotated by 30 degrees about z and 20 about x.
         let (a, b) = (30f64.to_radians(), 20f64.to_radians());
         let rot = |p: [f64; 3]| {
-            let q = [
-                p[0] * a.cos() - p[1] * a.sin(),
-                p[0] * a.sin() + p[1] * a.cos(),
-                p[2],
-            ];
-            [
-                q[0],
-                q[1] * b.cos() - q[2] * b.sin(),
-                q[1] * b.sin() + q[2] * b.cos(),
-            ]
+            let q = [p[0] * a.cos() - p[1] * a.sin(), p[0] * a.sin() + p[1] * a.cos(), p[2]];
+            [q[0], q[1] * b.cos() - q[2] * b.sin(), q[1] * b.sin() + q[2] * b.cos()]
         };
         let mut pts = Vec::new();
         for x in [0.0, 4.0] {
@@ -172,11 +144,7 @@ mod tests {
             }
         }
         // Facet normals of the box: the rotated axes.
-        let normals = [
-            rot([1.0, 0.0, 0.0]),
-            rot([0.0, 1.0, 0.0]),
-            rot([0.0, 0.0, 1.0]),
-        ];
+        let normals = [rot([1.0, 0.0, 0.0]), rot([0.0, 1.0, 0.0]), rot([0.0, 0.0, 1.0])];
         let d = ombb_dims(&pts, &normals);
         assert!((box_volume_area(d).0 - 8.0).abs() < 1e-9, "{d:?}");
         assert!((box_volume_area(d).1 - 28.0).abs() < 1e-9);

@@ -120,10 +120,7 @@ mod tests {
 
     /// The IBSI series evaluated the textbook way: Legendre polynomials at x by recurrence.
     fn ibsi_series_direct(a: f64, b: f64, c: f64) -> f64 {
-        let (alpha, beta) = (
-            (1.0 - b * b / (a * a)).sqrt(),
-            (1.0 - c * c / (a * a)).sqrt(),
-        );
+        let (alpha, beta) = ((1.0 - b * b / (a * a)).sqrt(), (1.0 - c * c / (a * a)).sqrt());
         let x = (alpha * alpha + beta * beta) / (2.0 * alpha * beta);
         let (mut p_prev, mut p) = (1.0, x);
         let mut sum = 1.0 + alpha * beta * x / (1.0 - 4.0);
@@ -145,10 +142,7 @@ mod tests {
             assert!((ellipsoid_area([c, a, b]) / direct - 1.0).abs() < 1e-12);
         }
         // Spheroids (alpha or beta = 0) stay finite where the direct form divides by zero.
-        assert!(
-            ellipsoid_area([2.0, 2.0, 1.0]).is_finite()
-                && ellipsoid_area([2.0, 1.0, 1.0]).is_finite()
-        );
+        assert!(ellipsoid_area([2.0, 2.0, 1.0]).is_finite() && ellipsoid_area([2.0, 1.0, 1.0]).is_finite());
         assert!(ellipsoid_area([0.0, 0.0, 0.0]).is_nan());
     }
 

@@ -37,11 +37,7 @@ fn sub(a: [i64; 3], b: [i64; 3]) -> [i64; 3] {
 }
 
 fn cross(a: [i64; 3], b: [i64; 3]) -> [i64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }
 
 fn dot(a: [i64; 3], b: [i64; 3]) -> i64 {
@@ -50,13 +46,7 @@ fn dot(a: [i64; 3], b: [i64; 3]) -> i64 {
 
 fn make_face(p: &[[i64; 3]], v: [usize; 3]) -> Face {
     let normal = cross(sub(p[v[1]], p[v[0]]), sub(p[v[2]], p[v[0]]));
-    Face {
-        v,
-        normal,
-        offset: dot(normal, p[v[0]]),
-        outside: Vec::new(),
-        alive: true,
-    }
+    Face { v, normal, offset: dot(normal, p[v[0]]), outside: Vec::new(), alive: true }
 }
 
 /// Signed height of `q` above the face plane (times |normal|); > 0 means strictly outside.
@@ -92,17 +82,9 @@ fn initial_simplex(p: &[[i64; 3]]) -> Option<[usize; 4]> {
 pub fn convex_hull(points: &[[i64; 3]]) -> Option<Hull> {
     let [a, b, c, d] = initial_simplex(points)?;
     let mut faces: Vec<Face> = Vec::new();
-    let flip = dot(
-        cross(sub(points[b], points[a]), sub(points[c], points[a])),
-        sub(points[d], points[a]),
-    ) > 0;
+    let flip = dot(cross(sub(points[b], points[a]), sub(points[c], points[a])), sub(points[d], points[a])) > 0;
     let base = if flip { [a, c, b] } else { [a, b, c] };
-    for v in [
-        base,
-        [base[0], base[2], d],
-        [base[2], base[1], d],
-        [base[1], base[0], d],
-    ] {
+    for v in [base, [base[0], base[2], d], [base[2], base[1], d], [base[1], base[0], d]] {
         faces.push(make_face(points, v));
     }
     let mut edge_face: HashMap<(usize, usize), usize> = HashMap::new();
@@ -111,9 +93,7 @@ pub fn convex_hull(points: &[[i64; 3]]) -> Option<Hull> {
             edge_face.insert((f.v[e], f.v[(e + 1) % 3]), fi);
         }
     }
-    let initial: Vec<usize> = (0..points.len())
-        .filter(|i| ![a, b, c, d].contains(i))
-        .collect();
+    let initial: Vec<usize> = (0..points.len()).filter(|i| ![a, b, c, d].contains(i)).collect();
     assign(points, &mut faces, 0..4, &initial);
 
     let mut pending: Vec<usize> = (0..4).collect();
@@ -121,11 +101,8 @@ pub fn convex_hull(points: &[[i64; 3]]) -> Option<Hull> {
         if !faces[fi].alive || faces[fi].outside.is_empty() {
             continue;
         }
-        let eye = *faces[fi]
-            .outside
-            .iter()
-            .max_by_key(|&&q| height(&faces[fi], points[q]))
-            .expect("non-empty outside set");
+        let eye =
+            *faces[fi].outside.iter().max_by_key(|&&q| height(&faces[fi], points[q])).expect("non-empty outside set");
         // Visible faces: flood fill over neighbours that see the eye strictly.
         let mut visible = vec![fi];
         let mut is_visible: HashMap<usize, bool> = HashMap::from([(fi, true)]);
@@ -175,12 +152,7 @@ pub fn convex_hull(points: &[[i64; 3]]) -> Option<Hull> {
 }
 
 /// Put each point into the outside set of the first face (in `range`) it lies strictly above.
-fn assign(
-    points: &[[i64; 3]],
-    faces: &mut [Face],
-    range: std::ops::Range<usize>,
-    candidates: &[usize],
-) {
+fn assign(points: &[[i64; 3]], faces: &mut [Face], range: std::ops::Range<usize>, candidates: &[usize]) {
     for &q in candidates {
         for fi in range.clone() {
             if height(&faces[fi], points[q]) > 0 {
@@ -198,10 +170,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     fn volume6(points: &[[i64; 3]], hull: &Hull) -> i64 {
-        hull.faces
-            .iter()
-            .map(|f| dot(points[f[0]], cross(points[f[1]], points[f[2]])))
-            .sum()
+        hull.faces.iter().map(|f| dot(points[f[0]], cross(points[f[1]], points[f[2]]))).sum()
     }
 
     #[test]
@@ -217,10 +186,7 @@ mod tests {
         let hull = convex_hull(&pts).unwrap();
         assert_eq!(volume6(&pts, &hull), 6 * 64);
         let verts: Vec<[i64; 3]> = hull.vertex_indices().iter().map(|&i| pts[i]).collect();
-        assert!(
-            verts.len() >= 8 && verts.len() < 20,
-            "hull vertices: {verts:?}"
-        );
+        assert!(verts.len() >= 8 && verts.len() < 20, "hull vertices: {verts:?}");
         assert!(verts.iter().all(|v| v.iter().any(|&x| x == 0 || x == 4)));
     }
 
@@ -229,13 +195,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         for _ in 0..20 {
             let pts: Vec<[i64; 3]> = (0..300)
-                .map(|_| {
-                    [
-                        rng.random_range(-20..20),
-                        rng.random_range(-20..20),
-                        rng.random_range(-5..5),
-                    ]
-                })
+                .map(|_| [rng.random_range(-20..20), rng.random_range(-20..20), rng.random_range(-5..5)])
                 .collect();
             let hull = convex_hull(&pts).unwrap();
             for f in &hull.faces {
@@ -246,11 +206,8 @@ mod tests {
                 }
             }
             // Closed: every directed edge has its reverse.
-            let edges: std::collections::HashSet<(usize, usize)> = hull
-                .faces
-                .iter()
-                .flat_map(|f| (0..3).map(move |e| (f[e], f[(e + 1) % 3])))
-                .collect();
+            let edges: std::collections::HashSet<(usize, usize)> =
+                hull.faces.iter().flat_map(|f| (0..3).map(move |e| (f[e], f[(e + 1) % 3]))).collect();
             assert!(edges.iter().all(|&(a, b)| edges.contains(&(b, a))));
             assert!(volume6(&pts, &hull) > 0);
         }

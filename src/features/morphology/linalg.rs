@@ -107,11 +107,7 @@ mod tests {
 
     #[test]
     fn inverse_times_matrix_is_identity() {
-        let m = vec![
-            vec![4.0, 7.0, 2.0],
-            vec![3.0, 6.0, 1.0],
-            vec![2.0, 5.0, 3.0],
-        ];
+        let m = vec![vec![4.0, 7.0, 2.0], vec![3.0, 6.0, 1.0], vec![2.0, 5.0, 3.0]];
         let inv = invert(&m).unwrap();
         for i in 0..3 {
             for j in 0..3 {

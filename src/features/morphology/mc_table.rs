@@ -16,11 +16,7 @@ use std::sync::OnceLock;
 
 /// Cube corner `c` sits at offset `(c & 1, (c >> 1) & 1, (c >> 2) & 1)`.
 pub(crate) fn corner_offset(c: u8) -> [i64; 3] {
-    [
-        i64::from(c & 1),
-        i64::from((c >> 1) & 1),
-        i64::from((c >> 2) & 1),
-    ]
+    [i64::from(c & 1), i64::from((c >> 1) & 1), i64::from((c >> 2) & 1)]
 }
 
 /// The 12 cube edges as corner pairs (low corner, high corner).
@@ -40,18 +36,12 @@ pub(crate) fn cube_edges() -> [[u8; 2]; 12] {
 
 fn edge_id(edges: &[[u8; 2]; 12], a: u8, b: u8) -> u8 {
     let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    edges
-        .iter()
-        .position(|e| e[0] == lo && e[1] == hi)
-        .expect("corners form a cube edge") as u8
+    edges.iter().position(|e| e[0] == lo && e[1] == hi).expect("corners form a cube edge") as u8
 }
 
 /// Edge midpoint in doubled cube coordinates (each component 0, 1 or 2).
 fn edge_mid2(edges: &[[u8; 2]; 12], e: u8) -> [i64; 3] {
-    let (a, b) = (
-        corner_offset(edges[e as usize][0]),
-        corner_offset(edges[e as usize][1]),
-    );
+    let (a, b) = (corner_offset(edges[e as usize][0]), corner_offset(edges[e as usize][1]));
     [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
 }
 
@@ -62,12 +52,7 @@ fn cube_faces() -> Vec<([i64; 3], [u8; 4])> {
         let (u, v) = ((axis + 1) % 3, (axis + 2) % 3);
         for side in 0..2u8 {
             let base = side << axis;
-            let corners = [
-                base,
-                base | (1 << u),
-                base | (1 << u) | (1 << v),
-                base | (1 << v),
-            ];
+            let corners = [base, base | (1 << u), base | (1 << u) | (1 << v), base | (1 << v)];
             let mut normal = [0i64; 3];
             normal[axis] = if side == 1 { 1 } else { -1 };
             faces.push((normal, corners));
@@ -78,23 +63,12 @@ fn cube_faces() -> Vec<([i64; 3], [u8; 4])> {
 
 /// Orient segment (p, q) so that `normal x (q - p)` points away from inside corners;
 /// `reference` is a corner off the segment whose inside flag is `inside`.
-fn oriented(
-    edges: &[[u8; 2]; 12],
-    normal: [i64; 3],
-    p: u8,
-    q: u8,
-    reference: u8,
-    inside: bool,
-) -> (u8, u8) {
+fn oriented(edges: &[[u8; 2]; 12], normal: [i64; 3], p: u8, q: u8, reference: u8, inside: bool) -> (u8, u8) {
     let (pm, qm) = (edge_mid2(edges, p), edge_mid2(edges, q));
     let d = [qm[0] - pm[0], qm[1] - pm[1], qm[2] - pm[2]];
     let cr = cross_i(normal, d);
     let r = corner_offset(reference);
-    let rel = [
-        4 * r[0] - pm[0] - qm[0],
-        4 * r[1] - pm[1] - qm[1],
-        4 * r[2] - pm[2] - qm[2],
-    ];
+    let rel = [4 * r[0] - pm[0] - qm[0], 4 * r[1] - pm[1] - qm[1], 4 * r[2] - pm[2] - qm[2]];
     let s = cr[0] * rel[0] + cr[1] * rel[1] + cr[2] * rel[2];
     if (s < 0) == inside {
         (p, q)
@@ -104,11 +78,7 @@ fn oriented(
 }
 
 fn cross_i(a: [i64; 3], b: [i64; 3]) -> [i64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }
 
 /// Triangles (as edge ids) for one corner configuration (bit c set = corner c inside).
@@ -116,9 +86,7 @@ fn case_triangles(edges: &[[u8; 2]; 12], config: u8) -> Vec<[u8; 3]> {
     let inside = |c: u8| config & (1 << c) != 0;
     let mut next: [Option<u8>; 12] = [None; 12];
     for (normal, c) in cube_faces() {
-        let crossing: Vec<usize> = (0..4)
-            .filter(|&k| inside(c[k]) != inside(c[(k + 1) % 4]))
-            .collect();
+        let crossing: Vec<usize> = (0..4).filter(|&k| inside(c[k]) != inside(c[(k + 1) % 4])).collect();
         let mut segments = Vec::new();
         if crossing.len() == 2 {
             let p = edge_id(edges, c[crossing[0]], c[(crossing[0] + 1) % 4]);
@@ -201,9 +169,7 @@ pub(crate) fn case_table() -> &'static [Vec<[u8; 3]>] {
     static TABLE: OnceLock<Vec<Vec<[u8; 3]>>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let edges = cube_edges();
-        (0..=255u8)
-            .map(|config| case_triangles(&edges, config))
-            .collect()
+        (0..=255u8).map(|config| case_triangles(&edges, config)).collect()
     })
 }
 
@@ -218,15 +184,8 @@ mod tests {
         assert_eq!(table[1].len(), 1);
         let edges = cube_edges();
         let t = table[1][0];
-        let (a, b, c) = (
-            edge_mid2(&edges, t[0]),
-            edge_mid2(&edges, t[1]),
-            edge_mid2(&edges, t[2]),
-        );
-        let n = cross_i(
-            [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
-            [c[0] - a[0], c[1] - a[1], c[2] - a[2]],
-        );
+        let (a, b, c) = (edge_mid2(&edges, t[0]), edge_mid2(&edges, t[1]), edge_mid2(&edges, t[2]));
+        let n = cross_i([b[0] - a[0], b[1] - a[1], b[2] - a[2]], [c[0] - a[0], c[1] - a[1], c[2] - a[2]]);
         // Inside corner is the origin, so the normal must point towards (+,+,+).
         assert!(n[0] > 0 && n[1] > 0 && n[2] > 0);
     }

@@ -22,20 +22,13 @@ pub struct Mesh {
 impl Mesh {
     /// Vertex positions in mm in the grid frame: `lattice * spacing / 2`.
     pub fn vertices_mm(&self, spacing: [f64; 3]) -> Vec<[f64; 3]> {
-        self.lattice
-            .iter()
-            .map(|p| lattice_to_mm(*p, spacing))
-            .collect()
+        self.lattice.iter().map(|p| lattice_to_mm(*p, spacing)).collect()
     }
 }
 
 /// Half-voxel lattice point to mm (grid frame).
 pub fn lattice_to_mm(p: [i64; 3], spacing: [f64; 3]) -> [f64; 3] {
-    [
-        p[0] as f64 * spacing[0] * 0.5,
-        p[1] as f64 * spacing[1] * 0.5,
-        p[2] as f64 * spacing[2] * 0.5,
-    ]
+    [p[0] as f64 * spacing[0] * 0.5, p[1] as f64 * spacing[1] * 0.5, p[2] as f64 * spacing[2] * 0.5]
 }
 
 /// Marching cubes of `mask` (true = inside) at level 0.5 with zero padding.
@@ -68,15 +61,8 @@ pub fn marching_cubes(mask: &Array3<bool>) -> Mesh {
                 for tri in &table[config] {
                     let mut ids = [0u32; 3];
                     for (slot, &e) in ids.iter_mut().zip(tri.iter()) {
-                        let (a, b) = (
-                            corner_offset(edges[e as usize][0]),
-                            corner_offset(edges[e as usize][1]),
-                        );
-                        let p = [
-                            2 * i + a[0] + b[0],
-                            2 * j + a[1] + b[1],
-                            2 * k + a[2] + b[2],
-                        ];
+                        let (a, b) = (corner_offset(edges[e as usize][0]), corner_offset(edges[e as usize][1]));
+                        let p = [2 * i + a[0] + b[0], 2 * j + a[1] + b[1], 2 * k + a[2] + b[2]];
                         *slot = *index.entry(p).or_insert_with(|| {
                             mesh.lattice.push(p);
                             (mesh.lattice.len() - 1) as u32
@@ -149,11 +135,7 @@ pub(crate) fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 }
 
 pub(crate) fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }
 
 pub(crate) fn norm(a: [f64; 3]) -> f64 {

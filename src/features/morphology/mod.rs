@@ -58,21 +58,11 @@ pub const FEATURES: [(&str, &str); 29] = [
 /// `image` + `intensity_mask`: intensities and the (re-segmented) intensity mask on the same grid.
 /// Undefined values (empty masks, single voxels, flat ROIs for PCA-based ratios, grids of
 /// different shapes for the intensity features) are NaN; never panics.
-pub fn compute(
-    morph_mask: &Volume<bool>,
-    image: &Volume<f32>,
-    intensity_mask: &Array3<bool>,
-) -> Vec<Feature> {
+pub fn compute(morph_mask: &Volume<bool>, image: &Volume<f32>, intensity_mask: &Array3<bool>) -> Vec<Feature> {
     let values = shape::morphology_values(morph_mask, image, intensity_mask);
     FEATURES
         .iter()
         .zip(values)
-        .map(|(&(name, code), value)| Feature {
-            family: "morph",
-            aggregation: "",
-            name,
-            ibsi_code: code,
-            value,
-        })
+        .map(|(&(name, code), value)| Feature { family: "morph", aggregation: "", name, ibsi_code: code, value })
         .collect()
 }

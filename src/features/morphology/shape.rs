@@ -7,9 +7,7 @@ use super::bbox::{aabb_dims, box_volume_area, ombb_dims};
 use super::ellipsoid::{ellipsoid_area, mvee_semi_axes, MVEE_TOLERANCE};
 use super::hull::convex_hull;
 use super::linalg::symmetric_eigen3;
-use super::mesh::{
-    centroid, cross, dot, lattice_to_mm, marching_cubes, mesh_area, mesh_volume, norm, sub, Mesh,
-};
+use super::mesh::{centroid, cross, dot, lattice_to_mm, marching_cubes, mesh_area, mesh_volume, norm, sub, Mesh};
 use super::spatial::moran_geary;
 use crate::image::volume::Volume;
 use ndarray::Array3;
@@ -25,11 +23,7 @@ struct HullMm {
 }
 
 /// Feature values in `super::FEATURES` order.
-pub fn morphology_values(
-    morph_mask: &Volume<bool>,
-    image: &Volume<f32>,
-    intensity_mask: &Array3<bool>,
-) -> [f64; 29] {
+pub fn morphology_values(morph_mask: &Volume<bool>, image: &Volume<f32>, intensity_mask: &Array3<bool>) -> [f64; 29] {
     let nan = f64::NAN;
     let spacing = morph_mask.spacing;
     let morph_points = voxel_centres(&morph_mask.data, spacing);
@@ -43,32 +37,21 @@ pub fn morphology_values(
     let voxel_volume = morph_points.len() as f64 * spacing.iter().product::<f64>();
 
     // Intensity-mask voxels (only when the grids agree).
-    let same_grid =
-        image.shape() == morph_mask.shape() && intensity_mask.shape() == morph_mask.data.shape();
-    let (int_points, int_values) = if same_grid {
-        intensity_voxels(image, intensity_mask)
-    } else {
-        (vec![], vec![])
-    };
+    let same_grid = image.shape() == morph_mask.shape() && intensity_mask.shape() == morph_mask.data.shape();
+    let (int_points, int_values) = if same_grid { intensity_voxels(image, intensity_mask) } else { (vec![], vec![]) };
 
     let com_shift = centre_of_mass_shift(&morph_points, &int_points, &int_values);
     let hull = hull_mm(&mesh, spacing);
-    let diameter = hull
-        .as_ref()
-        .map_or(nan, |h| max_pairwise_distance(&h.vertices));
+    let diameter = hull.as_ref().map_or(nan, |h| max_pairwise_distance(&h.vertices));
 
     let pca = pca_eigenvalues(&morph_points);
     // Round-off can make a zero eigenvalue slightly negative; clamp it but keep NaN.
-    let [l_least, l_minor, l_major] = pca
-        .unwrap_or([nan; 3])
-        .map(|l| if l < 0.0 { 0.0 } else { l });
+    let [l_least, l_minor, l_major] = pca.unwrap_or([nan; 3]).map(|l| if l < 0.0 { 0.0 } else { l });
     let semi = [l_major, l_minor, l_least].map(|l| 2.0 * l.sqrt());
     let ratio = |num: f64, den: f64| if den > 0.0 { (num / den).sqrt() } else { nan };
 
     let (aabb_v, aabb_a) = box_volume_area(aabb_dims(&verts));
-    let (ombb_v, ombb_a) = hull.as_ref().map_or((nan, nan), |h| {
-        box_volume_area(ombb_dims(&h.vertices, &h.normals))
-    });
+    let (ombb_v, ombb_a) = hull.as_ref().map_or((nan, nan), |h| box_volume_area(ombb_dims(&h.vertices, &h.normals)));
     let aee_v = 4.0 * PI * semi[0] * semi[1] * semi[2] / 3.0;
     let aee_a = ellipsoid_area(semi);
     let mvee = hull.as_ref().and_then(|h| {
@@ -76,17 +59,11 @@ pub fn morphology_values(
         let centred: Vec<[f64; 3]> = h.vertices.iter().map(|p| sub(*p, c)).collect();
         mvee_semi_axes(&centred, MVEE_TOLERANCE)
     });
-    let (mvee_v, mvee_a) = mvee.map_or((nan, nan), |s| {
-        (4.0 * PI * s[0] * s[1] * s[2] / 3.0, ellipsoid_area(s))
-    });
+    let (mvee_v, mvee_a) = mvee.map_or((nan, nan), |s| (4.0 * PI * s[0] * s[1] * s[2] / 3.0, ellipsoid_area(s)));
     let (hull_v, hull_a) = hull.as_ref().map_or((nan, nan), |h| (h.volume, h.area));
     let density = |num: f64, den: f64| if den > 0.0 { num / den } else { nan };
 
-    let mean_int = if int_values.is_empty() {
-        nan
-    } else {
-        int_values.iter().sum::<f64>() / int_values.len() as f64
-    };
+    let mean_int = if int_values.is_empty() { nan } else { int_values.iter().sum::<f64>() / int_values.len() as f64 };
     let (moran, geary) = moran_geary(&int_points, &int_values);
 
     [
@@ -126,13 +103,7 @@ pub fn morphology_values(
 fn voxel_centres(mask: &Array3<bool>, spacing: [f64; 3]) -> Vec<[f64; 3]> {
     mask.indexed_iter()
         .filter(|(_, &m)| m)
-        .map(|((i, j, k), _)| {
-            [
-                i as f64 * spacing[0],
-                j as f64 * spacing[1],
-                k as f64 * spacing[2],
-            ]
-        })
+        .map(|((i, j, k), _)| [i as f64 * spacing[0], j as f64 * spacing[1], k as f64 * spacing[2]])
         .collect()
 }
 
@@ -215,37 +186,18 @@ fn hull_mm(mesh: &Mesh, spacing: [f64; 3]) -> Option<HullMm> {
         let [p, q, r] = f.map(|i| sub(to_mm(i), c));
         vol6 += dot(p, cross(q, r));
         area2 += norm(cross(sub(q, p), sub(r, p)));
-        normal_dirs.insert(reduced_normal(
-            candidates[f[0]],
-            candidates[f[1]],
-            candidates[f[2]],
-        ));
+        normal_dirs.insert(reduced_normal(candidates[f[0]], candidates[f[1]], candidates[f[2]]));
     }
     // A lattice normal n maps to the mm normal n / (spacing / 2) (inverse transpose of the scaling).
-    let normals = normal_dirs
-        .into_iter()
-        .map(|n| [0, 1, 2].map(|a| n[a] as f64 / spacing[a]))
-        .collect();
-    Some(HullMm {
-        vertices,
-        volume: vol6.abs() / 6.0,
-        area: area2 / 2.0,
-        normals,
-    })
+    let normals = normal_dirs.into_iter().map(|n| [0, 1, 2].map(|a| n[a] as f64 / spacing[a])).collect();
+    Some(HullMm { vertices, volume: vol6.abs() / 6.0, area: area2 / 2.0, normals })
 }
 
 /// Facet normal direction reduced by the gcd and sign-normalised (a box face and its opposite
 /// give the same box orientation).
 fn reduced_normal(a: [i64; 3], b: [i64; 3], c: [i64; 3]) -> [i64; 3] {
-    let (u, v) = (
-        [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
-        [c[0] - a[0], c[1] - a[1], c[2] - a[2]],
-    );
-    let n = [
-        u[1] * v[2] - u[2] * v[1],
-        u[2] * v[0] - u[0] * v[2],
-        u[0] * v[1] - u[1] * v[0],
-    ];
+    let (u, v) = ([b[0] - a[0], b[1] - a[1], b[2] - a[2]], [c[0] - a[0], c[1] - a[1], c[2] - a[2]]);
+    let n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
     let g = gcd(gcd(n[0].abs(), n[1].abs()), n[2].abs()).max(1);
     let n = n.map(|x| x / g);
     let first = n.iter().copied().find(|&x| x != 0).unwrap_or(1);

@@ -32,24 +32,14 @@ fn row_sums(p: &Points, i: usize) -> RowSums {
     let n = p.x.len();
     while start < n {
         let end = (start + BLOCK).min(n);
-        let (xs, ys, zs, ds) = (
-            &p.x[start..end],
-            &p.y[start..end],
-            &p.z[start..end],
-            &p.d[start..end],
-        );
+        let (xs, ys, zs, ds) = (&p.x[start..end], &p.y[start..end], &p.z[start..end], &p.d[start..end]);
         let mut aw = [0f32; LANES];
         let mut awd = [0f32; LANES];
         let mut ag = [0f32; LANES];
         let chunks = xs.len() / LANES;
         for c in 0..chunks {
             let o = c * LANES;
-            let (cx, cy, cz, cd) = (
-                &xs[o..o + LANES],
-                &ys[o..o + LANES],
-                &zs[o..o + LANES],
-                &ds[o..o + LANES],
-            );
+            let (cx, cy, cz, cd) = (&xs[o..o + LANES], &ys[o..o + LANES], &zs[o..o + LANES], &ds[o..o + LANES]);
             for l in 0..LANES {
                 let (dx, dy, dz) = (cx[l] - xi, cy[l] - yi, cz[l] - zi);
                 let w = 1.0 / (dx * dx + dy * dy + dz * dz).sqrt();
@@ -164,20 +154,14 @@ mod tests {
         for i in 0..n {
             for j in 0..n {
                 if i != j {
-                    let d: f64 = (0..3)
-                        .map(|a| (coords[i][a] - coords[j][a]).powi(2))
-                        .sum::<f64>()
-                        .sqrt();
+                    let d: f64 = (0..3).map(|a| (coords[i][a] - coords[j][a]).powi(2)).sum::<f64>().sqrt();
                     w += 1.0 / d;
                     num_i += (values[i] - mean) * (values[j] - mean) / d;
                     num_c += (values[i] - values[j]).powi(2) / d;
                 }
             }
         }
-        (
-            n as f64 / w * num_i / ss,
-            (n as f64 - 1.0) / (2.0 * w) * num_c / ss,
-        )
+        (n as f64 / w * num_i / ss, (n as f64 - 1.0) / (2.0 * w) * num_c / ss)
     }
 
     #[test]
@@ -195,18 +179,13 @@ mod tests {
         }
         let (mi, gc) = moran_geary(&coords, &values);
         let (mi0, gc0) = naive(&coords, &values);
-        assert!(
-            (mi - mi0).abs() < 1e-5 * mi0.abs().max(1e-3),
-            "{mi} vs {mi0}"
-        );
+        assert!((mi - mi0).abs() < 1e-5 * mi0.abs().max(1e-3), "{mi} vs {mi0}");
         assert!((gc - gc0).abs() < 1e-5 * gc0, "{gc} vs {gc0}");
     }
 
     #[test]
     fn degenerate_inputs_give_nan() {
         assert!(moran_geary(&[[0.0; 3]], &[1.0]).0.is_nan());
-        assert!(moran_geary(&[[0.0; 3], [1.0, 0.0, 0.0]], &[2.0, 2.0])
-            .1
-            .is_nan());
+        assert!(moran_geary(&[[0.0; 3], [1.0, 0.0, 0.0]], &[2.0, 2.0]).1.is_nan());
     }
 }

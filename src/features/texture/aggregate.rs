@@ -28,31 +28,18 @@ pub fn family_features(
     aggregations: &[Aggregation],
     settings: &TextureSettings,
 ) -> Vec<Feature> {
-    let pad = [
-        settings.glcm_distance,
-        settings.ngtdm_distance,
-        settings.ngldm_distance,
-        settings.szm_linkage,
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or(1)
-    .max(1) as usize;
-    let slices = if aggregations.iter().any(|a| a.is_slice_based()) {
-        slice_grids(roi, pad)
-    } else {
-        Vec::new()
-    };
+    let pad = [settings.glcm_distance, settings.ngtdm_distance, settings.ngldm_distance, settings.szm_linkage]
+        .into_iter()
+        .max()
+        .unwrap_or(1)
+        .max(1) as usize;
+    let slices = if aggregations.iter().any(|a| a.is_slice_based()) { slice_grids(roi, pad) } else { Vec::new() };
     let volume = if aggregations.iter().any(|a| !a.is_slice_based()) {
         Some(Grid::new(roi.levels.view(), roi.morph.view(), [pad; 3]))
     } else {
         None
     };
-    let ctx = Context {
-        slices: &slices,
-        volume: volume.as_ref(),
-        n_g: roi.n_levels,
-    };
+    let ctx = Context { slices: &slices, volume: volume.as_ref(), n_g: roi.n_levels };
     let mut out = Vec::new();
     match family {
         TextureFamily::Glcm => {
@@ -107,14 +94,9 @@ pub fn family_features(
             let empty = |m: &Ngtdm| m.n_valid() <= 0.0;
             for &agg in aggregations {
                 let v = match agg {
-                    Aggregation::D2 => {
-                        mean_values(&refs(&per_slice), names.len(), empty, ngtdm_values)
-                    }
+                    Aggregation::D2 => mean_values(&refs(&per_slice), names.len(), empty, ngtdm_values),
                     Aggregation::D25 => ngtdm_values(&Ngtdm::merge(ctx.n_g, &per_slice)),
-                    _ => vol
-                        .as_ref()
-                        .map(ngtdm_values)
-                        .unwrap_or_else(|| nan(names.len())),
+                    _ => vol.as_ref().map(ngtdm_values).unwrap_or_else(|| nan(names.len())),
                 };
                 push(&mut out, family, agg, &names, v);
             }
@@ -193,17 +175,13 @@ fn directional(
             mean_values(&all, n_feat, is_empty, values)
         }
         Aggregation::D2SliceMerged => {
-            let merged: Vec<CountMatrix> = per_slice
-                .iter()
-                .map(|dirs| CountMatrix::merge(n_g, dirs))
-                .collect();
+            let merged: Vec<CountMatrix> = per_slice.iter().map(|dirs| CountMatrix::merge(n_g, dirs)).collect();
             mean_values(&refs(&merged), n_feat, is_empty, values)
         }
         Aggregation::D25DirectionMerged => {
             let n_dir = per_slice.first().map_or(0, |d| d.len());
-            let merged: Vec<CountMatrix> = (0..n_dir)
-                .map(|d| CountMatrix::merge(n_g, per_slice.iter().map(|dirs| &dirs[d])))
-                .collect();
+            let merged: Vec<CountMatrix> =
+                (0..n_dir).map(|d| CountMatrix::merge(n_g, per_slice.iter().map(|dirs| &dirs[d]))).collect();
             mean_values(&refs(&merged), n_feat, is_empty, values)
         }
         Aggregation::D25Merged => values(&CountMatrix::merge(n_g, per_slice.iter().flatten())),
@@ -257,12 +235,6 @@ fn push(
     values: Vec<f64>,
 ) {
     for (&(name, code), value) in names.iter().zip(values) {
-        out.push(Feature {
-            family: family.key(),
-            aggregation: agg.key(),
-            name,
-            ibsi_code: code,
-            value,
-        });
+        out.push(Feature { family: family.key(), aggregation: agg.key(), name, ibsi_code: code, value });
     }
 }

@@ -36,14 +36,7 @@ impl EmphasisStats {
                 p_j[c] += v;
             }
         }
-        Some(EmphasisStats {
-            n_cols: m.n_cols,
-            p,
-            p_i,
-            p_j,
-            n_s,
-            n_v: m.n_voxels,
-        })
+        Some(EmphasisStats { n_cols: m.n_cols, p, p_i, p_j, n_s, n_v: m.n_voxels })
     }
 
     /// Σ_ij p_ij w(i, j) over non-zero elements.
@@ -65,41 +58,25 @@ fn sq(x: f64) -> f64 {
 /// Σ_j p_.j / j² — short runs / small zone / small distance / low dependence emphasis
 /// (RLM 22OV, SZM 5QRC, DZM 0GBI, NGL SODN).
 pub fn low_count_emphasis(s: &EmphasisStats) -> f64 {
-    s.p_j
-        .iter()
-        .enumerate()
-        .map(|(c, v)| v / sq((c + 1) as f64))
-        .sum()
+    s.p_j.iter().enumerate().map(|(c, v)| v / sq((c + 1) as f64)).sum()
 }
 
 /// Σ_j j² p_.j — long runs / large zone / large distance / high dependence emphasis
 /// (RLM W4KF, SZM 48P8, DZM MB4I, NGL IMOQ).
 pub fn high_count_emphasis(s: &EmphasisStats) -> f64 {
-    s.p_j
-        .iter()
-        .enumerate()
-        .map(|(c, v)| v * sq((c + 1) as f64))
-        .sum()
+    s.p_j.iter().enumerate().map(|(c, v)| v * sq((c + 1) as f64)).sum()
 }
 
 /// Σ_i p_i. / i² — low grey level run / zone / count emphasis
 /// (RLM V3SW, SZM XMSY, DZM S1RA, NGL TL9H).
 pub fn low_grey_level_emphasis(s: &EmphasisStats) -> f64 {
-    s.p_i
-        .iter()
-        .enumerate()
-        .map(|(r, v)| v / sq((r + 1) as f64))
-        .sum()
+    s.p_i.iter().enumerate().map(|(r, v)| v / sq((r + 1) as f64)).sum()
 }
 
 /// Σ_i i² p_i. — high grey level run / zone / count emphasis
 /// (RLM G3QZ, SZM 5GN9, DZM K26C, NGL OAE7).
 pub fn high_grey_level_emphasis(s: &EmphasisStats) -> f64 {
-    s.p_i
-        .iter()
-        .enumerate()
-        .map(|(r, v)| v * sq((r + 1) as f64))
-        .sum()
+    s.p_i.iter().enumerate().map(|(r, v)| v * sq((r + 1) as f64)).sum()
 }
 
 /// Σ p_ij / (i² j²) (RLM HTZT, SZM 5RAI, DZM RUVG, NGL EQ3F).
@@ -162,25 +139,14 @@ pub fn count_variance(s: &EmphasisStats) -> f64 {
 }
 
 fn variance(marginal: &[f64]) -> f64 {
-    let mu: f64 = marginal
-        .iter()
-        .enumerate()
-        .map(|(x, v)| (x + 1) as f64 * v)
-        .sum();
-    marginal
-        .iter()
-        .enumerate()
-        .map(|(x, v)| sq((x + 1) as f64 - mu) * v)
-        .sum()
+    let mu: f64 = marginal.iter().enumerate().map(|(x, v)| (x + 1) as f64 * v).sum();
+    marginal.iter().enumerate().map(|(x, v)| sq((x + 1) as f64 - mu) * v).sum()
 }
 
 /// Run / zone size / zone distance / dependence count entropy −Σ p_ij log2 p_ij
 /// (RLM HJ9O, SZM GU8N, DZM GBDU, NGL FCBV).
 pub fn entropy(s: &EmphasisStats) -> f64 {
-    -s.p.iter()
-        .filter(|&&v| v > 0.0)
-        .map(|v| v * v.log2())
-        .sum::<f64>()
+    -s.p.iter().filter(|&&v| v > 0.0).map(|v| v * v.log2()).sum::<f64>()
 }
 
 /// Dependence count energy Σ p_ij² (NGL CAS9; NGLDM only).

@@ -42,25 +42,9 @@ impl GlcmStats {
                 p_sum[i + j + 2] += v;
             }
         }
-        let mu: f64 = p_i
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i + 1) as f64 * v)
-            .sum();
-        let var: f64 = p_i
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((i + 1) as f64 - mu).powi(2) * v)
-            .sum();
-        Some(GlcmStats {
-            n_g,
-            p,
-            p_i,
-            p_diff,
-            p_sum,
-            mu,
-            sigma: var.sqrt(),
-        })
+        let mu: f64 = p_i.iter().enumerate().map(|(i, v)| (i + 1) as f64 * v).sum();
+        let var: f64 = p_i.iter().enumerate().map(|(i, v)| ((i + 1) as f64 - mu).powi(2) * v).sum();
+        Some(GlcmStats { n_g, p, p_i, p_diff, p_sum, mu, sigma: var.sqrt() })
     }
 
     /// Iterate (i, j, p_ij) over non-zero elements, i and j 1-based as f64.
@@ -75,10 +59,7 @@ impl GlcmStats {
 }
 
 fn entropy(p: &[f64]) -> f64 {
-    -p.iter()
-        .filter(|&&v| v > 0.0)
-        .map(|v| v * v.log2())
-        .sum::<f64>()
+    -p.iter().filter(|&&v| v > 0.0).map(|v| v * v.log2()).sum::<f64>()
 }
 
 /// Joint maximum max(p_ij) (IBSI GYBY).
@@ -109,11 +90,7 @@ pub fn difference_average(s: &GlcmStats) -> f64 {
 /// Difference variance Σ_k (k − μ)² p_{i−j,k}, μ = difference average (IBSI D3YU).
 pub fn difference_variance(s: &GlcmStats) -> f64 {
     let mu = difference_average(s);
-    s.p_diff
-        .iter()
-        .enumerate()
-        .map(|(k, v)| (k as f64 - mu).powi(2) * v)
-        .sum()
+    s.p_diff.iter().enumerate().map(|(k, v)| (k as f64 - mu).powi(2) * v).sum()
 }
 
 /// Difference entropy −Σ_k p_{i−j,k} log2 p_{i−j,k} (IBSI NTRS).
@@ -129,11 +106,7 @@ pub fn sum_average(s: &GlcmStats) -> f64 {
 /// Sum variance Σ_k (k − μ)² p_{i+j,k}, μ = sum average (IBSI OEEB).
 pub fn sum_variance(s: &GlcmStats) -> f64 {
     let mu = sum_average(s);
-    s.p_sum
-        .iter()
-        .enumerate()
-        .map(|(k, v)| (k as f64 - mu).powi(2) * v)
-        .sum()
+    s.p_sum.iter().enumerate().map(|(k, v)| (k as f64 - mu).powi(2) * v).sum()
 }
 
 /// Sum entropy −Σ_k p_{i+j,k} log2 p_{i+j,k} (IBSI P6QZ).
@@ -148,11 +121,7 @@ pub fn angular_second_moment(s: &GlcmStats) -> f64 {
 
 /// Contrast Σ (i − j)² p_ij (IBSI ACUI).
 pub fn contrast(s: &GlcmStats) -> f64 {
-    s.p_diff
-        .iter()
-        .enumerate()
-        .map(|(k, v)| (k * k) as f64 * v)
-        .sum()
+    s.p_diff.iter().enumerate().map(|(k, v)| (k * k) as f64 * v).sum()
 }
 
 /// Dissimilarity Σ |i − j| p_ij (IBSI 8S9J).
@@ -162,50 +131,29 @@ pub fn dissimilarity(s: &GlcmStats) -> f64 {
 
 /// Inverse difference Σ p_ij / (1 + |i − j|) (IBSI IB1Z).
 pub fn inverse_difference(s: &GlcmStats) -> f64 {
-    s.p_diff
-        .iter()
-        .enumerate()
-        .map(|(k, v)| v / (1.0 + k as f64))
-        .sum()
+    s.p_diff.iter().enumerate().map(|(k, v)| v / (1.0 + k as f64)).sum()
 }
 
 /// Normalised inverse difference Σ p_ij / (1 + |i − j| / N_g) (IBSI NDRX).
 pub fn normalised_inverse_difference(s: &GlcmStats) -> f64 {
     let n = s.n_g as f64;
-    s.p_diff
-        .iter()
-        .enumerate()
-        .map(|(k, v)| v / (1.0 + k as f64 / n))
-        .sum()
+    s.p_diff.iter().enumerate().map(|(k, v)| v / (1.0 + k as f64 / n)).sum()
 }
 
 /// Inverse difference moment Σ p_ij / (1 + (i − j)²) (IBSI WF0Z).
 pub fn inverse_difference_moment(s: &GlcmStats) -> f64 {
-    s.p_diff
-        .iter()
-        .enumerate()
-        .map(|(k, v)| v / (1.0 + (k * k) as f64))
-        .sum()
+    s.p_diff.iter().enumerate().map(|(k, v)| v / (1.0 + (k * k) as f64)).sum()
 }
 
 /// Normalised inverse difference moment Σ p_ij / (1 + (i − j)² / N_g²) (IBSI 1QCO).
 pub fn normalised_inverse_difference_moment(s: &GlcmStats) -> f64 {
     let n2 = (s.n_g * s.n_g) as f64;
-    s.p_diff
-        .iter()
-        .enumerate()
-        .map(|(k, v)| v / (1.0 + (k * k) as f64 / n2))
-        .sum()
+    s.p_diff.iter().enumerate().map(|(k, v)| v / (1.0 + (k * k) as f64 / n2)).sum()
 }
 
 /// Inverse variance Σ_{k≥1} p_{i−j,k} / k² = 2 Σ_{j>i} p_ij / (i − j)² (IBSI E8JP).
 pub fn inverse_variance(s: &GlcmStats) -> f64 {
-    s.p_diff
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(k, v)| v / (k * k) as f64)
-        .sum()
+    s.p_diff.iter().enumerate().skip(1).map(|(k, v)| v / (k * k) as f64).sum()
 }
 
 /// Correlation (Σ i j p_ij − μ_i. μ_.j) / (σ_i. σ_.j) (IBSI NI2N); NaN when σ = 0
@@ -238,9 +186,7 @@ pub fn cluster_prominence(s: &GlcmStats) -> f64 {
 }
 
 fn cluster_moment(s: &GlcmStats, power: i32) -> f64 {
-    s.nonzero()
-        .map(|(i, j, v)| (i + j - 2.0 * s.mu).powi(power) * v)
-        .sum()
+    s.nonzero().map(|(i, j, v)| (i + j - 2.0 * s.mu).powi(power) * v).sum()
 }
 
 /// HXY1 = −Σ p_ij log2(p_i. p_.j) and HXY2 = −Σ p_i. p_.j log2(p_i. p_.j).
@@ -296,37 +242,17 @@ pub const GLCM_FEATURES: [GlcmFeature; 25] = [
     ("contrast", "ACUI", contrast),
     ("dissimilarity", "8S9J", dissimilarity),
     ("inverse_difference", "IB1Z", inverse_difference),
-    (
-        "normalised_inverse_difference",
-        "NDRX",
-        normalised_inverse_difference,
-    ),
-    (
-        "inverse_difference_moment",
-        "WF0Z",
-        inverse_difference_moment,
-    ),
-    (
-        "normalised_inverse_difference_moment",
-        "1QCO",
-        normalised_inverse_difference_moment,
-    ),
+    ("normalised_inverse_difference", "NDRX", normalised_inverse_difference),
+    ("inverse_difference_moment", "WF0Z", inverse_difference_moment),
+    ("normalised_inverse_difference_moment", "1QCO", normalised_inverse_difference_moment),
     ("inverse_variance", "E8JP", inverse_variance),
     ("correlation", "NI2N", correlation),
     ("autocorrelation", "QWB0", autocorrelation),
     ("cluster_tendency", "DG8W", cluster_tendency),
     ("cluster_shade", "7NFM", cluster_shade),
     ("cluster_prominence", "AE86", cluster_prominence),
-    (
-        "information_correlation_1",
-        "R8DG",
-        information_correlation_1,
-    ),
-    (
-        "information_correlation_2",
-        "JN9H",
-        information_correlation_2,
-    ),
+    ("information_correlation_1", "R8DG", information_correlation_1),
+    ("information_correlation_2", "JN9H", information_correlation_2),
 ];
 
 /// All 25 feature values of one matrix (NaN for an empty matrix), in `GLCM_FEATURES` order.

@@ -24,12 +24,7 @@ impl Grid {
         let s = levels.shape();
         let dims = [s[0] + 2 * pad[0], s[1] + 2 * pad[1], s[2] + 2 * pad[2]];
         let total = dims[0] * dims[1] * dims[2];
-        let mut grid = Grid {
-            dims,
-            levels: vec![0; total],
-            morph: vec![false; total],
-            n_roi: 0,
-        };
+        let mut grid = Grid { dims, levels: vec![0; total], morph: vec![false; total], n_roi: 0 };
         for ((i, j, k), &l) in levels.indexed_iter() {
             let idx = grid.index(i + pad[0], j + pad[1], k + pad[2]);
             grid.levels[idx] = l;
@@ -48,8 +43,7 @@ impl Grid {
 
     /// Linear offset of the displacement (di, dj, dk).
     pub fn offset(&self, d: [i32; 3]) -> isize {
-        (d[0] as isize * self.dims[1] as isize + d[1] as isize) * self.dims[2] as isize
-            + d[2] as isize
+        (d[0] as isize * self.dims[1] as isize + d[1] as isize) * self.dims[2] as isize + d[2] as isize
     }
 
     /// Linear offsets of a list of displacements.

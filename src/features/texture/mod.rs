@@ -129,10 +129,7 @@ impl Aggregation {
 
     /// True for aggregations computed from per-slice (in-plane) matrices.
     pub fn is_slice_based(self) -> bool {
-        !matches!(
-            self,
-            Aggregation::D3Averaged | Aggregation::D3Merged | Aggregation::D3
-        )
+        !matches!(self, Aggregation::D3Averaged | Aggregation::D3Merged | Aggregation::D3)
     }
 }
 
@@ -154,13 +151,7 @@ pub struct TextureSettings {
 
 impl Default for TextureSettings {
     fn default() -> Self {
-        TextureSettings {
-            glcm_distance: 1,
-            ngtdm_distance: 1,
-            ngldm_distance: 1,
-            ngldm_coarseness: 0,
-            szm_linkage: 1,
-        }
+        TextureSettings { glcm_distance: 1, ngtdm_distance: 1, ngldm_distance: 1, ngldm_coarseness: 0, szm_linkage: 1 }
     }
 }
 
@@ -212,23 +203,11 @@ pub fn compute_aggregations(
     aggregations: &[Aggregation],
     settings: &TextureSettings,
 ) -> Result<Vec<Feature>, String> {
-    if let Some(a) = aggregations
-        .iter()
-        .find(|a| !aggregations_for(family).contains(a))
-    {
-        return Err(format!(
-            "aggregation {} is not defined for {}",
-            a.key(),
-            family.key()
-        ));
+    if let Some(a) = aggregations.iter().find(|a| !aggregations_for(family).contains(a)) {
+        return Err(format!("aggregation {} is not defined for {}", a.key(), family.key()));
     }
     let roi = prepare(input, settings)?;
-    Ok(aggregate::family_features(
-        &roi,
-        family,
-        aggregations,
-        settings,
-    ))
+    Ok(aggregate::family_features(&roi, family, aggregations, settings))
 }
 
 /// All features of one family under every aggregation it supports (see
@@ -267,23 +246,18 @@ fn prepare(input: &TextureInput, settings: &TextureSettings) -> Result<PreparedR
     }
     let max_level = input.levels.iter().copied().max().unwrap_or(0);
     if max_level > input.n_levels {
-        return Err(format!(
-            "texture: grey level {max_level} exceeds n_levels = {}",
-            input.n_levels
-        ));
+        return Err(format!("texture: grey level {max_level} exceeds n_levels = {}", input.n_levels));
     }
     let mut lo = [usize::MAX; 3];
     let mut hi = [0usize; 3];
-    ndarray::Zip::indexed(input.levels)
-        .and(input.morph_mask)
-        .for_each(|(i, j, k), &l, &m| {
-            if l > 0 || m {
-                for (a, x) in [i, j, k].into_iter().enumerate() {
-                    lo[a] = lo[a].min(x);
-                    hi[a] = hi[a].max(x + 1);
-                }
+    ndarray::Zip::indexed(input.levels).and(input.morph_mask).for_each(|(i, j, k), &l, &m| {
+        if l > 0 || m {
+            for (a, x) in [i, j, k].into_iter().enumerate() {
+                lo[a] = lo[a].min(x);
+                hi[a] = hi[a].max(x + 1);
             }
-        });
+        }
+    });
     if lo[0] == usize::MAX {
         lo = [0; 3];
         hi = [0; 3];

@@ -19,10 +19,7 @@ impl NgtdmStats {
         if n_vc <= 0.0 {
             return None;
         }
-        let rows = (0..m.n.len())
-            .filter(|&i| m.n[i] > 0.0)
-            .map(|i| ((i + 1) as f64, m.n[i] / n_vc, m.s[i]))
-            .collect();
+        let rows = (0..m.n.len()).filter(|&i| m.n[i] > 0.0).map(|i| ((i + 1) as f64, m.n[i] / n_vc, m.s[i])).collect();
         Some(NgtdmStats { rows, n_vc })
     }
 

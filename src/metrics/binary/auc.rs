@@ -10,12 +10,7 @@ pub fn auc(y: &[bool], score: &[f64]) -> Result<f64> {
     check_finite("score", score)?;
     let (n_pos, n_neg) = class_counts(y, 1)?;
     let ranks = midranks(score);
-    let r_pos: f64 = ranks
-        .iter()
-        .zip(y)
-        .filter(|(_, &l)| l)
-        .map(|(r, _)| r)
-        .sum();
+    let r_pos: f64 = ranks.iter().zip(y).filter(|(_, &l)| l).map(|(r, _)| r).sum();
     let n1 = n_pos as f64;
     Ok((r_pos - n1 * (n1 + 1.0) / 2.0) / (n1 * n_neg as f64))
 }

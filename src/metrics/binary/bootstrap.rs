@@ -57,9 +57,7 @@ where
 {
     check_len("score", score.len(), y.len())?;
     if !(level > 0.0 && level < 1.0) {
-        return Err(StatsError::InvalidArgument(format!(
-            "level {level} not in (0, 1)"
-        )));
+        return Err(StatsError::InvalidArgument(format!("level {level} not in (0, 1)")));
     }
     let mut values = Vec::with_capacity(indices.len());
     let mut yb = Vec::new();
@@ -82,9 +80,7 @@ where
         }
     }
     if values.is_empty() {
-        return Err(StatsError::InvalidArgument(
-            "metric undefined on every bootstrap resample".into(),
-        ));
+        return Err(StatsError::InvalidArgument("metric undefined on every bootstrap resample".into()));
     }
     let k = values.len() as f64;
     let mean = values.iter().sum::<f64>() / k;

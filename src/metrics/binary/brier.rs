@@ -20,22 +20,9 @@ pub fn brier_score(y: &[bool], p: &[f64]) -> Result<BrierScore> {
         return Err(StatsError::InvalidArgument("empty input".into()));
     }
     let n = y.len() as f64;
-    let brier = p
-        .iter()
-        .zip(y)
-        .map(|(pi, &yi)| (pi - if yi { 1.0 } else { 0.0 }).powi(2))
-        .sum::<f64>()
-        / n;
+    let brier = p.iter().zip(y).map(|(pi, &yi)| (pi - if yi { 1.0 } else { 0.0 }).powi(2)).sum::<f64>() / n;
     let prev = y.iter().filter(|&&v| v).count() as f64 / n;
     let null = prev * (1.0 - prev);
-    let scaled = if null > 0.0 {
-        1.0 - brier / null
-    } else {
-        f64::NAN
-    };
-    Ok(BrierScore {
-        brier,
-        brier_null_prevalence: null,
-        brier_scaled: scaled,
-    })
+    let scaled = if null > 0.0 { 1.0 - brier / null } else { f64::NAN };
+    Ok(BrierScore { brier, brier_null_prevalence: null, brier_scaled: scaled })
 }

@@ -36,14 +36,10 @@ pub fn calibration(y: &[bool], p: &[f64], eps: f64) -> Result<Calibration> {
     check_len("probability", p.len(), y.len())?;
     check_finite("probability", p)?;
     if !(eps > 0.0 && eps < 0.5) {
-        return Err(StatsError::InvalidArgument(format!(
-            "eps {eps} not in (0, 0.5)"
-        )));
+        return Err(StatsError::InvalidArgument(format!("eps {eps} not in (0, 0.5)")));
     }
     if p.iter().any(|&v| !(0.0..=1.0).contains(&v)) {
-        return Err(StatsError::InvalidArgument(
-            "probability outside [0, 1]".into(),
-        ));
+        return Err(StatsError::InvalidArgument("probability outside [0, 1]".into()));
     }
     if y.is_empty() {
         return Err(StatsError::InvalidArgument("empty input".into()));

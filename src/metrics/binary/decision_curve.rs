@@ -22,11 +22,7 @@ pub struct NetBenefitPoint {
 }
 
 /// Net benefit for each threshold t ∈ (0,1): treat iff p ≥ t; NB = TP/n − FP/n·t/(1−t).
-pub fn net_benefit_curve(
-    y: &[bool],
-    p: &[f64],
-    thresholds: &[f64],
-) -> Result<Vec<NetBenefitPoint>> {
+pub fn net_benefit_curve(y: &[bool], p: &[f64], thresholds: &[f64]) -> Result<Vec<NetBenefitPoint>> {
     check_len("probability", p.len(), y.len())?;
     check_finite("probability", p)?;
     if y.is_empty() {
@@ -38,9 +34,7 @@ pub fn net_benefit_curve(
         .iter()
         .map(|&t| {
             if !(t > 0.0 && t < 1.0) {
-                return Err(StatsError::InvalidArgument(format!(
-                    "threshold {t} not in (0, 1)"
-                )));
+                return Err(StatsError::InvalidArgument(format!("threshold {t} not in (0, 1)")));
             }
             let (mut tp, mut fp) = (0usize, 0usize);
             for (&pi, &yi) in p.iter().zip(y) {

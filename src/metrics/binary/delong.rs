@@ -38,18 +38,8 @@ pub struct PairedDelong {
 /// V10ᵢ = (Tzᵢ − Txᵢ)/n₋ for positives, V01ⱼ = 1 − (Tzⱼ − Tyⱼ)/n₊ for negatives,
 /// Tz = mid-ranks among all, Tx / Ty = mid-ranks within positives / negatives.
 fn placements(y: &[bool], score: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let pos: Vec<f64> = score
-        .iter()
-        .zip(y)
-        .filter(|(_, &l)| l)
-        .map(|(s, _)| *s)
-        .collect();
-    let neg: Vec<f64> = score
-        .iter()
-        .zip(y)
-        .filter(|(_, &l)| !l)
-        .map(|(s, _)| *s)
-        .collect();
+    let pos: Vec<f64> = score.iter().zip(y).filter(|(_, &l)| l).map(|(s, _)| *s).collect();
+    let neg: Vec<f64> = score.iter().zip(y).filter(|(_, &l)| !l).map(|(s, _)| *s).collect();
     let (m, n) = (pos.len() as f64, neg.len() as f64);
     let tz = midranks(score);
     let tx = midranks(&pos);
@@ -114,13 +104,5 @@ pub fn delong_paired(y: &[bool], score1: &[f64], score2: &[f64]) -> Result<Paire
     let diff = auc1 - auc2;
     let var_diff = var1 + var2 - 2.0 * cov12;
     let z = diff / var_diff.sqrt();
-    Ok(PairedDelong {
-        auc1,
-        auc2,
-        diff,
-        var_diff,
-        cov12,
-        z,
-        p_two_sided: normal_two_sided_p(z),
-    })
+    Ok(PairedDelong { auc1, auc2, diff, var_diff, cov12, z, p_two_sided: normal_two_sided_p(z) })
 }

@@ -49,12 +49,7 @@ pub struct HosmerLemeshow {
 
 /// Hosmer & Lemeshow (1980) χ² = Σ_groups [(O−E)²/E + (O′−E′)²/E′], O/E events, O′/E′ non-events,
 /// E = Σp; p-value on g − 2 df. Needs g ≥ 3 and p ∈ [0,1].
-pub fn hosmer_lemeshow(
-    y: &[bool],
-    p: &[f64],
-    g: usize,
-    grouping: HlGrouping,
-) -> Result<HosmerLemeshow> {
+pub fn hosmer_lemeshow(y: &[bool], p: &[f64], g: usize, grouping: HlGrouping) -> Result<HosmerLemeshow> {
     check_len("probability", p.len(), y.len())?;
     check_finite("probability", p)?;
     if g < 3 {
@@ -64,9 +59,7 @@ pub fn hosmer_lemeshow(
         return Err(StatsError::InvalidArgument("empty input".into()));
     }
     if p.iter().any(|&v| !(0.0..=1.0).contains(&v)) {
-        return Err(StatsError::InvalidArgument(
-            "probability outside [0, 1]".into(),
-        ));
+        return Err(StatsError::InvalidArgument("probability outside [0, 1]".into()));
     }
     let labels = match grouping {
         HlGrouping::RQuantile => r_quantile_groups(p, g),
@@ -74,13 +67,7 @@ pub fn hosmer_lemeshow(
     };
     let n_labels = labels.iter().max().map_or(0, |m| m + 1);
     let mut groups: Vec<HlGroup> = (0..n_labels)
-        .map(|_| HlGroup {
-            n: 0,
-            obs_events: 0,
-            exp_events: 0.0,
-            p_min: f64::INFINITY,
-            p_max: f64::NEG_INFINITY,
-        })
+        .map(|_| HlGroup { n: 0, obs_events: 0, exp_events: 0.0, p_min: f64::INFINITY, p_max: f64::NEG_INFINITY })
         .collect();
     for ((&l, &pi), &yi) in labels.iter().zip(p).zip(y) {
         let gr = &mut groups[l];
@@ -130,14 +117,10 @@ fn r_quantile_groups(p: &[f64], g: usize) -> Vec<usize> {
     // probabilities k·(1/g) exactly as R `seq(0, 1, 1/g)` / numpy `linspace` produce them
     // (7·0.1 = 0.7000000000000001, not 7/10): this decides which group a tied quantile joins
     let step = 1.0 / g as f64;
-    let mut breaks: Vec<f64> = (0..=g)
-        .map(|k| quantile_type7_sorted(&sorted, k as f64 * step))
-        .collect();
+    let mut breaks: Vec<f64> = (0..=g).map(|k| quantile_type7_sorted(&sorted, k as f64 * step)).collect();
     breaks.dedup();
     let interior = &breaks[1..breaks.len().saturating_sub(1).max(1)];
-    p.iter()
-        .map(|&v| interior.iter().filter(|&&b| b < v).count())
-        .collect()
+    p.iter().map(|&v| interior.iter().filter(|&&b| b < v).count()).collect()
 }
 
 /// Group label per subject for consecutive near-equal groups of the stably sorted p.

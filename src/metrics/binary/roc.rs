@@ -39,20 +39,12 @@ pub fn roc_curve(y: &[bool], score: &[f64]) -> Result<RocCurve> {
         fpr.push(fp as f64 / n_neg as f64);
         thresholds.push(t);
     }
-    Ok(RocCurve {
-        fpr,
-        tpr,
-        thresholds,
-    })
+    Ok(RocCurve { fpr, tpr, thresholds })
 }
 
 impl RocCurve {
     /// Trapezoidal area under the curve (equals the Mann–Whitney AUC with ties = ½).
     pub fn area(&self) -> f64 {
-        self.fpr
-            .windows(2)
-            .zip(self.tpr.windows(2))
-            .map(|(f, t)| (f[1] - f[0]) * (t[1] + t[0]) / 2.0)
-            .sum()
+        self.fpr.windows(2).zip(self.tpr.windows(2)).map(|(f, t)| (f[1] - f[0]) * (t[1] + t[0]) / 2.0).sum()
     }
 }

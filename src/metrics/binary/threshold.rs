@@ -45,11 +45,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// Confusion counts with the rule "positive iff score ≥ threshold", and the derived rates.
-pub fn confusion_at_threshold(
-    y: &[bool],
-    score: &[f64],
-    threshold: f64,
-) -> Result<ConfusionMetrics> {
+pub fn confusion_at_threshold(y: &[bool], score: &[f64], threshold: f64) -> Result<ConfusionMetrics> {
     check_len("score", score.len(), y.len())?;
     check_finite("score", score)?;
     let (mut tp, mut fp, mut tn, mut fn_) = (0, 0, 0, 0);
@@ -94,8 +90,5 @@ pub fn youden_threshold(y: &[bool], score: &[f64]) -> Result<YoudenThreshold> {
             best = k;
         }
     }
-    Ok(YoudenThreshold {
-        threshold: roc.thresholds[best],
-        j: best_j,
-    })
+    Ok(YoudenThreshold { threshold: roc.thresholds[best], j: best_j })
 }

@@ -72,10 +72,7 @@ pub fn uno_c(
             cens.survival_at(time[i])
         };
         if g <= 0.0 {
-            return Err(StatsError::InvalidArgument(format!(
-                "censoring survival is zero at time {}",
-                time[i]
-            )));
+            return Err(StatsError::InvalidArgument(format!("censoring survival is zero at time {}", time[i])));
         }
         w[i] = 1.0 / (g * g);
     }
@@ -83,12 +80,7 @@ pub fn uno_c(
 }
 
 /// Σᵢ wᵢ(concordantᵢ + ½ tiedᵢ) / Σᵢ wᵢ·comparableᵢ over events i (sksurv `_estimate_concordance_index`).
-fn weighted_concordance(
-    time: &[f64],
-    event: &[bool],
-    score: &[f64],
-    w: &[f64],
-) -> Result<Concordance> {
+fn weighted_concordance(time: &[f64], event: &[bool], score: &[f64], w: &[f64]) -> Result<Concordance> {
     let (mut num, mut den) = (0.0, 0.0);
     let (mut con, mut dis, mut tie_r, mut tie_t) = (0usize, 0usize, 0usize, 0usize);
     let mut any = false;
@@ -124,11 +116,5 @@ fn weighted_concordance(
     if !any || den <= 0.0 {
         return Err(StatsError::NoComparablePairs);
     }
-    Ok(Concordance {
-        cindex: num / den,
-        concordant: con,
-        discordant: dis,
-        tied_risk: tie_r,
-        tied_time: tie_t,
-    })
+    Ok(Concordance { cindex: num / den, concordant: con, discordant: dis, tied_risk: tie_r, tied_time: tie_t })
 }

@@ -24,10 +24,7 @@ pub struct HazardRatio {
 /// Per distinct event time: (events in group 1, events total, at-risk in group 1, at-risk total).
 fn event_time_counts(time: &[f64], event: &[bool], group: &[bool]) -> Vec<[f64; 4]> {
     let order = argsort(time);
-    let (mut r1, mut r) = (
-        group.iter().filter(|&&g| g).count() as f64,
-        time.len() as f64,
-    );
+    let (mut r1, mut r) = (group.iter().filter(|&&g| g).count() as f64, time.len() as f64);
     let mut out = Vec::new();
     let mut i = 0;
     while i < order.len() {
@@ -81,20 +78,12 @@ fn efron(counts: &[[f64; 4]], beta: f64) -> (f64, f64, f64) {
 /// Cox hazard ratio of `group` (true vs false), Efron ties, Newton–Raphson from β = 0 with step
 /// halving, stopping when |Δβ| < 1e-12 (lifelines `CoxPHFitter` default tolerance class).
 /// Errors on empty groups, no events, or a diverging fit (monotone likelihood).
-pub fn cox_hazard_ratio_binary(
-    time: &[f64],
-    event: &[bool],
-    group: &[bool],
-) -> Result<HazardRatio> {
+pub fn cox_hazard_ratio_binary(time: &[f64], event: &[bool], group: &[bool]) -> Result<HazardRatio> {
     check_survival(time, event)?;
     check_len("group", group.len(), time.len())?;
     let n1 = group.iter().filter(|&&g| g).count();
     if n1 == 0 || n1 == group.len() {
-        return Err(StatsError::EmptyClass {
-            needed: 1,
-            positives: n1,
-            negatives: group.len() - n1,
-        });
+        return Err(StatsError::EmptyClass { needed: 1, positives: n1, negatives: group.len() - n1 });
     }
     let counts = event_time_counts(time, event, group);
     if counts.is_empty() {
@@ -132,7 +121,5 @@ pub fn cox_hazard_ratio_binary(
             });
         }
     }
-    Err(StatsError::NotConverged(
-        "Cox fit diverged (one group has no events or separation)".into(),
-    ))
+    Err(StatsError::NotConverged("Cox fit diverged (one group has no events or separation)".into()))
 }

@@ -48,20 +48,9 @@ pub fn kaplan_meier(time: &[f64], event: &[bool]) -> Result<KaplanMeier> {
     for (t, n, d, c) in count_at_times(time, event) {
         if d > 0 {
             surv *= 1.0 - d as f64 / n as f64;
-            gw += if n > d {
-                d as f64 / (n as f64 * (n - d) as f64)
-            } else {
-                f64::INFINITY
-            };
+            gw += if n > d { d as f64 / (n as f64 * (n - d) as f64) } else { f64::INFINITY };
         }
-        steps.push(KmStep {
-            time: t,
-            n_at_risk: n,
-            n_events: d,
-            n_censored: c,
-            surv,
-            greenwood_sum: gw,
-        });
+        steps.push(KmStep { time: t, n_at_risk: n, n_events: d, n_censored: c, surv, greenwood_sum: gw });
     }
     Ok(KaplanMeier { steps })
 }
@@ -78,14 +67,7 @@ pub fn censoring_kaplan_meier(time: &[f64], event: &[bool]) -> Result<KaplanMeie
         if c > 0 {
             g *= 1.0 - c as f64 / at_risk as f64;
         }
-        steps.push(KmStep {
-            time: t,
-            n_at_risk: at_risk,
-            n_events: c,
-            n_censored: d,
-            surv: g,
-            greenwood_sum: 0.0,
-        });
+        steps.push(KmStep { time: t, n_at_risk: at_risk, n_events: c, n_censored: d, surv: g, greenwood_sum: 0.0 });
     }
     Ok(KaplanMeier { steps })
 }
@@ -127,9 +109,7 @@ impl KaplanMeier {
 
     /// Ŝ(t), Greenwood SE and both 95% CIs (z = 1.959964) at time t.
     pub fn point_at(&self, t: f64) -> KmPoint {
-        let (s, v) = self.step_index(t).map_or((1.0, 0.0), |k| {
-            (self.steps[k].surv, self.steps[k].greenwood_sum)
-        });
+        let (s, v) = self.step_index(t).map_or((1.0, 0.0), |k| (self.steps[k].surv, self.steps[k].greenwood_sum));
         let sd = v.sqrt();
         if s <= 0.0 {
             return KmPoint {
@@ -145,17 +125,8 @@ impl KaplanMeier {
             [1.0, 1.0]
         } else {
             let se_theta = sd / s.ln().abs();
-            [
-                s.powf((Z_975 * se_theta).exp()),
-                s.powf((-Z_975 * se_theta).exp()),
-            ]
+            [s.powf((Z_975 * se_theta).exp()), s.powf((-Z_975 * se_theta).exp())]
         };
-        KmPoint {
-            time: t,
-            surv: s,
-            se_greenwood: s * sd,
-            ci_log,
-            ci_loglog,
-        }
+        KmPoint { time: t, surv: s, se_greenwood: s * sd, ci_log, ci_loglog }
     }
 }

@@ -23,11 +23,7 @@ pub fn logrank_test(time: &[f64], event: &[bool], group: &[bool]) -> Result<LogR
     check_len("group", group.len(), time.len())?;
     let n1_total = group.iter().filter(|&&g| g).count();
     if n1_total == 0 || n1_total == group.len() {
-        return Err(StatsError::EmptyClass {
-            needed: 1,
-            positives: n1_total,
-            negatives: group.len() - n1_total,
-        });
+        return Err(StatsError::EmptyClass { needed: 1, positives: n1_total, negatives: group.len() - n1_total });
     }
     let order = argsort(time);
     let (mut n, mut n1) = (time.len() as f64, n1_total as f64);
@@ -61,11 +57,5 @@ pub fn logrank_test(time: &[f64], event: &[bool], group: &[bool]) -> Result<LogR
         n1 -= leave1;
     }
     let chi2 = (obs - exp).powi(2) / var;
-    Ok(LogRank {
-        chi2,
-        p: chi2_sf(chi2, 1.0),
-        observed: obs,
-        expected: exp,
-        variance: var,
-    })
+    Ok(LogRank { chi2, p: chi2_sf(chi2, 1.0), observed: obs, expected: exp, variance: var })
 }

@@ -5,8 +5,7 @@ use plotters::prelude::DrawingBackend;
 
 use super::canvas::{Align, Canvas, Px, VAlign};
 use super::style::{
-    AXIS_TITLE_SIZE, AXIS_WIDTH, BLACK, GAP, GRID_GREY, GRID_WIDTH, TEXT_GREY, TICK_LABEL_SIZE,
-    TICK_LENGTH,
+    AXIS_TITLE_SIZE, AXIS_WIDTH, BLACK, GAP, GRID_GREY, GRID_WIDTH, TEXT_GREY, TICK_LABEL_SIZE, TICK_LENGTH,
 };
 use super::PlotError;
 
@@ -63,18 +62,8 @@ impl Frame {
     pub fn new(rect: Rect, xr: (f64, f64), yr: (f64, f64)) -> Frame {
         Frame {
             rect,
-            x: Scale {
-                lo: xr.0,
-                hi: xr.1,
-                px_lo: rect.x0,
-                px_hi: rect.x1,
-            },
-            y: Scale {
-                lo: yr.0,
-                hi: yr.1,
-                px_lo: rect.y1,
-                px_hi: rect.y0,
-            },
+            x: Scale { lo: xr.0, hi: xr.1, px_lo: rect.x0, px_hi: rect.x1 },
+            y: Scale { lo: yr.0, hi: yr.1, px_lo: rect.y1, px_hi: rect.y0 },
         }
     }
 
@@ -102,10 +91,7 @@ pub struct Tick {
 /// Formats `v` with `decimals` decimals, using a true minus sign and never printing "−0".
 pub fn format_number(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v);
-    let is_zero = s
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.');
+    let is_zero = s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
     if is_zero {
         s.trim_start_matches('-').to_string()
     } else {
@@ -154,11 +140,7 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<Tick> {
     }
     let raw = (hi - lo) / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw * 0.999)
-        .unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw * 0.999).unwrap_or(10.0 * mag);
     ticks_with_step(lo, hi, step)
 }
 
@@ -174,10 +156,7 @@ pub fn ticks_with_step(lo: f64, hi: f64, step: f64) -> Vec<Tick> {
         .take(1000)
         .map(|i| {
             let value = i as f64 * step;
-            Tick {
-                value,
-                label: format_number(value, decimals),
-            }
+            Tick { value, label: format_number(value, decimals) }
         })
         .collect()
 }
@@ -194,13 +173,10 @@ pub fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
 
 /// Finite minimum and maximum of `values`, or `None` if none is finite.
 pub fn finite_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
-    values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold(None, |acc, v| match acc {
-            None => Some((v, v)),
-            Some((a, b)) => Some((a.min(v), b.max(v))),
-        })
+    values.into_iter().filter(|v| v.is_finite()).fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((a, b)) => Some((a.min(v), b.max(v))),
+    })
 }
 
 /// Horizontal space needed left of a frame for y tick labels (and the y title if any).
@@ -213,21 +189,13 @@ pub fn y_axis_width<DB: DrawingBackend>(
     for t in ticks {
         widest = widest.max(canvas.text_width(&t.label, TICK_LABEL_SIZE)?);
     }
-    let title = if has_title {
-        AXIS_TITLE_SIZE + GAP
-    } else {
-        0.0
-    };
+    let title = if has_title { AXIS_TITLE_SIZE + GAP } else { 0.0 };
     Ok(TICK_LENGTH + GAP + widest + GAP + title)
 }
 
 /// Vertical space needed below a frame for x tick labels (and the x title if any).
 pub fn x_axis_height(has_title: bool) -> f64 {
-    let title = if has_title {
-        AXIS_TITLE_SIZE + GAP
-    } else {
-        0.0
-    };
+    let title = if has_title { AXIS_TITLE_SIZE + GAP } else { 0.0 };
     TICK_LENGTH + GAP + TICK_LABEL_SIZE + title + GAP
 }
 
@@ -263,25 +231,11 @@ pub fn draw_x_axis<DB: DrawingBackend>(
         let x = frame.x.map(t.value);
         canvas.path(&[(x, r.y1), (x, r.y1 + TICK_LENGTH)], BLACK, AXIS_WIDTH)?;
         let y = r.y1 + TICK_LENGTH + GAP;
-        canvas.text(
-            &t.label,
-            (x, y),
-            TICK_LABEL_SIZE,
-            TEXT_GREY,
-            Align::Center,
-            VAlign::Top,
-        )?;
+        canvas.text(&t.label, (x, y), TICK_LABEL_SIZE, TEXT_GREY, Align::Center, VAlign::Top)?;
     }
     let y = r.y1 + TICK_LENGTH + GAP + TICK_LABEL_SIZE + GAP;
     let x = (r.x0 + r.x1) / 2.0;
-    canvas.text(
-        title,
-        (x, y),
-        AXIS_TITLE_SIZE,
-        BLACK,
-        Align::Center,
-        VAlign::Top,
-    )
+    canvas.text(title, (x, y), AXIS_TITLE_SIZE, BLACK, Align::Center, VAlign::Top)
 }
 
 /// Left axis line with outward ticks, tick labels and a rotated title.
@@ -310,14 +264,7 @@ pub fn draw_y_axis_aligned<DB: DrawingBackend>(
         let y = frame.y.map(t.value);
         canvas.path(&[(r.x0 - TICK_LENGTH, y), (r.x0, y)], BLACK, AXIS_WIDTH)?;
         let x = r.x0 - TICK_LENGTH - GAP;
-        canvas.text(
-            &t.label,
-            (x, y),
-            TICK_LABEL_SIZE,
-            TEXT_GREY,
-            Align::Right,
-            VAlign::Middle,
-        )?;
+        canvas.text(&t.label, (x, y), TICK_LABEL_SIZE, TEXT_GREY, Align::Right, VAlign::Middle)?;
         widest = widest.max(canvas.text_width(&t.label, TICK_LABEL_SIZE)?);
     }
     // The title's baseline sits just left of the widest tick label (glyphs extend leftwards).
@@ -327,10 +274,7 @@ pub fn draw_y_axis_aligned<DB: DrawingBackend>(
 }
 
 /// Width of the widest tick label.
-pub fn widest_label<DB: DrawingBackend>(
-    canvas: &Canvas<DB>,
-    ticks: &[Tick],
-) -> Result<f64, PlotError> {
+pub fn widest_label<DB: DrawingBackend>(canvas: &Canvas<DB>, ticks: &[Tick]) -> Result<f64, PlotError> {
     let mut widest = 0.0f64;
     for t in ticks {
         widest = widest.max(canvas.text_width(&t.label, TICK_LABEL_SIZE)?);
@@ -339,21 +283,11 @@ pub fn widest_label<DB: DrawingBackend>(
 }
 
 /// Liang–Barsky clipping of segment a→b to the box; returns the visible part if any.
-fn clip_segment(
-    a: (f64, f64),
-    b: (f64, f64),
-    xr: (f64, f64),
-    yr: (f64, f64),
-) -> Option<((f64, f64), (f64, f64))> {
+fn clip_segment(a: (f64, f64), b: (f64, f64), xr: (f64, f64), yr: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let mut t0 = 0.0f64;
     let mut t1 = 1.0f64;
-    for (p, q) in [
-        (-dx, a.0 - xr.0),
-        (dx, xr.1 - a.0),
-        (-dy, a.1 - yr.0),
-        (dy, yr.1 - a.1),
-    ] {
+    for (p, q) in [(-dx, a.0 - xr.0), (dx, xr.1 - a.0), (-dy, a.1 - yr.0), (dy, yr.1 - a.1)] {
         if p == 0.0 {
             if q < 0.0 {
                 return None;
@@ -370,10 +304,7 @@ fn clip_segment(
     if t0 > t1 {
         return None;
     }
-    Some((
-        (a.0 + t0 * dx, a.1 + t0 * dy),
-        (a.0 + t1 * dx, a.1 + t1 * dy),
-    ))
+    Some(((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy)))
 }
 
 /// Splits a polyline into the runs visible inside [xr]×[yr]; non-finite points break runs.
@@ -383,11 +314,7 @@ pub fn clip_polyline(pts: &[(f64, f64)], xr: (f64, f64), yr: (f64, f64)) -> Vec<
     let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
     for seg in pts.windows(2) {
         let (a, b) = (seg[0], seg[1]);
-        let visible = if finite(&a) && finite(&b) {
-            clip_segment(a, b, xr, yr)
-        } else {
-            None
-        };
+        let visible = if finite(&a) && finite(&b) { clip_segment(a, b, xr, yr) } else { None };
         match visible {
             Some((ca, cb)) => {
                 if current.last() != Some(&ca) {
@@ -470,15 +397,7 @@ mod tests {
 
     #[test]
     fn clipping_splits_runs_at_exits_and_nan() {
-        let pts = [
-            (0.0, 0.5),
-            (0.5, 0.5),
-            (0.5, 2.0),
-            (0.8, 0.5),
-            (f64::NAN, 0.1),
-            (0.9, 0.1),
-            (1.0, 0.2),
-        ];
+        let pts = [(0.0, 0.5), (0.5, 0.5), (0.5, 2.0), (0.8, 0.5), (f64::NAN, 0.1), (0.9, 0.1), (1.0, 0.2)];
         let runs = clip_polyline(&pts, (0.0, 1.0), (0.0, 1.0));
         assert_eq!(runs.len(), 3);
         assert_eq!(runs[0], vec![(0.0, 0.5), (0.5, 0.5), (0.5, 1.0)]);

@@ -4,8 +4,8 @@
 use plotters::prelude::DrawingBackend;
 
 use super::axes::{
-    draw_grid, draw_x_axis, draw_y_axis_aligned, nice_ticks, ticks_with_step, widest_label,
-    x_axis_height, y_axis_width, Frame, Rect, Tick,
+    draw_grid, draw_x_axis, draw_y_axis_aligned, nice_ticks, ticks_with_step, widest_label, x_axis_height,
+    y_axis_width, Frame, Rect, Tick,
 };
 use super::canvas::{render_figure, Canvas, Marker};
 use super::legend::{draw_legend, sample_path, Corner, Glyph, LegendEntry};
@@ -40,9 +40,7 @@ const WHISKER_WIDTH: u32 = 5;
 /// Draws calibration plots for one or more models on [0, 1] × [0, 1].
 pub fn calibration(series: &[CalibrationSeries], title: &str) -> Result<Figure, PlotError> {
     if series.is_empty() {
-        return Err(PlotError::InvalidInput(
-            "calibration: no series given".into(),
-        ));
+        return Err(PlotError::InvalidInput("calibration: no series given".into()));
     }
     render_figure(SIZE, |c| draw(c, series, title), |c| draw(c, series, title))
 }
@@ -50,28 +48,18 @@ pub fn calibration(series: &[CalibrationSeries], title: &str) -> Result<Figure, 
 /// Counts of finite predictions in `STRIP_BINS` equal bins on [0, 1] (values outside ignored).
 fn strip_counts(pred: &[f64]) -> Vec<usize> {
     let mut counts = vec![0usize; STRIP_BINS];
-    for &p in pred
-        .iter()
-        .filter(|p| p.is_finite() && (0.0..=1.0).contains(*p))
-    {
+    for &p in pred.iter().filter(|p| p.is_finite() && (0.0..=1.0).contains(*p)) {
         let k = ((p * STRIP_BINS as f64) as usize).min(STRIP_BINS - 1);
         counts[k] += 1;
     }
     counts
 }
 
-fn draw<DB: DrawingBackend>(
-    canvas: &Canvas<DB>,
-    series: &[CalibrationSeries],
-    title: &str,
-) -> Result<(), PlotError> {
+fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, series: &[CalibrationSeries], title: &str) -> Result<(), PlotError> {
     let (w, h) = canvas.size();
     let top = canvas.title(title)? + 30.0;
     let ticks = ticks_with_step(0.0, 1.0, 0.2);
-    let counts: Vec<Vec<usize>> = series
-        .iter()
-        .map(|s| strip_counts(&s.predictions))
-        .collect();
+    let counts: Vec<Vec<usize>> = series.iter().map(|s| strip_counts(&s.predictions)).collect();
     let max_count = counts.iter().flatten().copied().max().unwrap_or(0);
     let has_strip = max_count > 0;
     let strip_ticks: Vec<Tick> = if has_strip {
@@ -85,27 +73,14 @@ fn draw<DB: DrawingBackend>(
         Vec::new()
     };
 
-    let left =
-        MARGIN + y_axis_width(canvas, &ticks, true)?.max(y_axis_width(canvas, &strip_ticks, true)?);
+    let left = MARGIN + y_axis_width(canvas, &ticks, true)?.max(y_axis_width(canvas, &strip_ticks, true)?);
     let right = w - MARGIN - 40.0;
     let bottom = h - MARGIN - x_axis_height(true);
-    let main_bottom = if has_strip {
-        bottom - STRIP_HEIGHT - 70.0
-    } else {
-        bottom
-    };
+    let main_bottom = if has_strip { bottom - STRIP_HEIGHT - 70.0 } else { bottom };
     let side = (right - left).min(main_bottom - top);
     let x0 = left + ((right - left) - side) / 2.0;
-    let main = Frame::new(
-        Rect {
-            x0,
-            y0: main_bottom - side,
-            x1: x0 + side,
-            y1: main_bottom,
-        },
-        (-0.02, 1.02),
-        (-0.02, 1.02),
-    );
+    let main =
+        Frame::new(Rect { x0, y0: main_bottom - side, x1: x0 + side, y1: main_bottom }, (-0.02, 1.02), (-0.02, 1.02));
 
     draw_grid(canvas, &main, &ticks, &ticks)?;
     let diagonal = [main.px((0.0, 0.0)), main.px((1.0, 1.0))];
@@ -117,11 +92,7 @@ fn draw<DB: DrawingBackend>(
             canvas.path(&run, color, CURVE_WIDTH)?;
             obstacles.extend(sample_path(&run, 12.0));
         }
-        for b in s
-            .bins
-            .iter()
-            .filter(|b| b.predicted.is_finite() && b.observed.is_finite())
-        {
+        for b in s.bins.iter().filter(|b| b.predicted.is_finite() && b.observed.is_finite()) {
             if b.lo.is_finite() && b.hi.is_finite() {
                 let (lo, hi) = (b.lo.clamp(0.0, 1.0), b.hi.clamp(0.0, 1.0));
                 let (x, y_lo) = main.px((b.predicted, lo));
@@ -137,39 +108,20 @@ fn draw<DB: DrawingBackend>(
             obstacles.push(p);
         }
     }
-    let blank: Vec<Tick> = ticks
-        .iter()
-        .map(|t| Tick {
-            value: t.value,
-            label: String::new(),
-        })
-        .collect();
+    let blank: Vec<Tick> = ticks.iter().map(|t| Tick { value: t.value, label: String::new() }).collect();
     draw_x_axis(
         canvas,
         &main,
         if has_strip { &blank } else { &ticks },
-        if has_strip {
-            ""
-        } else {
-            "Predicted probability"
-        },
+        if has_strip { "" } else { "Predicted probability" },
     )?;
     let label_w = widest_label(canvas, &ticks)?.max(widest_label(canvas, &strip_ticks)?);
     draw_y_axis_aligned(canvas, &main, &ticks, "Observed proportion", label_w)?;
 
     if has_strip {
-        let y_top = strip_ticks
-            .last()
-            .map(|t| t.value)
-            .unwrap_or(1.0)
-            .max(max_count as f64);
+        let y_top = strip_ticks.last().map(|t| t.value).unwrap_or(1.0).max(max_count as f64);
         let strip = Frame::new(
-            Rect {
-                x0: main.rect.x0,
-                y0: bottom - STRIP_HEIGHT,
-                x1: main.rect.x1,
-                y1: bottom,
-            },
+            Rect { x0: main.rect.x0, y0: bottom - STRIP_HEIGHT, x1: main.rect.x1, y1: bottom },
             (-0.02, 1.02),
             (0.0, y_top * 1.05),
         );
@@ -208,18 +160,7 @@ fn draw<DB: DrawingBackend>(
         .collect();
     entries.push(LegendEntry {
         label: "Ideal".into(),
-        glyph: Glyph::Line {
-            color: REFERENCE_GREY,
-            width: REFERENCE_WIDTH,
-            dashed: true,
-            band: false,
-        },
+        glyph: Glyph::Line { color: REFERENCE_GREY, width: REFERENCE_WIDTH, dashed: true, band: false },
     });
-    draw_legend(
-        canvas,
-        &main,
-        &entries,
-        &obstacles,
-        &[Corner::UpperLeft, Corner::LowerRight],
-    )
+    draw_legend(canvas, &main, &entries, &obstacles, &[Corner::UpperLeft, Corner::LowerRight])
 }

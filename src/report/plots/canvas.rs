@@ -53,12 +53,7 @@ pub enum Marker {
 impl Marker {
     /// Marker used for series number `i`.
     pub fn for_series(i: usize) -> Marker {
-        [
-            Marker::Circle,
-            Marker::Square,
-            Marker::Triangle,
-            Marker::Diamond,
-        ][i % 4]
+        [Marker::Circle, Marker::Square, Marker::Triangle, Marker::Diamond][i % 4]
     }
 }
 
@@ -87,10 +82,7 @@ pub fn render_figure(
     {
         let area = SVGBackend::with_string(&mut svg, design).into_drawing_area();
         area.fill(&WHITE).map_err(render_err)?;
-        draw_svg(&Canvas {
-            area: &area,
-            is_svg: true,
-        })?;
+        draw_svg(&Canvas { area: &area, is_svg: true })?;
         area.present().map_err(render_err)?;
     }
     let svg = svg.replacen(
@@ -103,10 +95,7 @@ pub fn render_figure(
     {
         let area = BitMapBackend::with_buffer(&mut buf, design).into_drawing_area();
         area.fill(&WHITE).map_err(render_err)?;
-        draw_png(&Canvas {
-            area: &area,
-            is_svg: false,
-        })?;
+        draw_png(&Canvas { area: &area, is_svg: false })?;
         area.present().map_err(render_err)?;
     }
     let small = downsample_2x(design.0, design.1, &buf);
@@ -119,19 +108,11 @@ fn ipt(p: Px) -> (i32, i32) {
 }
 
 fn stroke(color: RGBAColor, width: u32) -> ShapeStyle {
-    ShapeStyle {
-        color,
-        filled: false,
-        stroke_width: width,
-    }
+    ShapeStyle { color, filled: false, stroke_width: width }
 }
 
 fn fill(color: RGBAColor) -> ShapeStyle {
-    ShapeStyle {
-        color,
-        filled: true,
-        stroke_width: 0,
-    }
+    ShapeStyle { color, filled: true, stroke_width: 0 }
 }
 
 impl<DB: DrawingBackend> Canvas<'_, DB> {
@@ -161,20 +142,11 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         if v.len() < 2 {
             return Ok(());
         }
-        self.area
-            .draw(&PathElement::new(v, stroke(color, width)))
-            .map_err(render_err)
+        self.area.draw(&PathElement::new(v, stroke(color, width))).map_err(render_err)
     }
 
     /// Dashed polyline: `dash` drawn, `gap` skipped, measured along the path in design pixels.
-    pub fn dashed(
-        &self,
-        pts: &[Px],
-        color: RGBColor,
-        width: u32,
-        dash: f64,
-        gap: f64,
-    ) -> Result<(), PlotError> {
+    pub fn dashed(&self, pts: &[Px], color: RGBColor, width: u32, dash: f64, gap: f64) -> Result<(), PlotError> {
         let period = dash + gap;
         let mut along = 0.0f64; // distance travelled along the whole path
         for seg in pts.windows(2) {
@@ -186,11 +158,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             let mut t = 0.0;
             while t < len {
                 let phase = (along + t) % period;
-                let (on, run) = if phase < dash {
-                    (true, dash - phase)
-                } else {
-                    (false, period - phase)
-                };
+                let (on, run) = if phase < dash { (true, dash - phase) } else { (false, period - phase) };
                 let t1 = (t + run).min(len);
                 if on {
                     let p = |s: f64| (a.0 + (b.0 - a.0) * s / len, a.1 + (b.1 - a.1) * s / len);
@@ -205,24 +173,16 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
 
     /// Filled polygon with opacity `alpha` (0–1).
     pub fn polygon(&self, pts: &[Px], color: RGBColor, alpha: f64) -> Result<(), PlotError> {
-        let v: Vec<(i32, i32)> = pts
-            .iter()
-            .filter(|p| p.0.is_finite() && p.1.is_finite())
-            .map(|p| ipt(*p))
-            .collect();
+        let v: Vec<(i32, i32)> = pts.iter().filter(|p| p.0.is_finite() && p.1.is_finite()).map(|p| ipt(*p)).collect();
         if v.len() < 3 {
             return Ok(());
         }
-        self.area
-            .draw(&Polygon::new(v, fill(color.mix(alpha))))
-            .map_err(render_err)
+        self.area.draw(&Polygon::new(v, fill(color.mix(alpha)))).map_err(render_err)
     }
 
     /// Axis-aligned rectangle filled with `color` at opacity `alpha`.
     pub fn rect(&self, a: Px, b: Px, color: RGBColor, alpha: f64) -> Result<(), PlotError> {
-        self.area
-            .draw(&Rectangle::new([ipt(a), ipt(b)], fill(color.mix(alpha))))
-            .map_err(render_err)
+        self.area.draw(&Rectangle::new([ipt(a), ipt(b)], fill(color.mix(alpha)))).map_err(render_err)
     }
 
     /// Rectangle outline.
@@ -234,35 +194,21 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     /// Filled marker of "radius" `r` centred at `c`.
     pub fn marker(&self, kind: Marker, c: Px, r: f64, color: RGBColor) -> Result<(), PlotError> {
         match kind {
-            Marker::Circle => self
-                .area
-                .draw(&Circle::new(
-                    ipt(c),
-                    r.round() as i32,
-                    fill(color.to_rgba()),
-                ))
-                .map_err(render_err),
+            Marker::Circle => {
+                self.area.draw(&Circle::new(ipt(c), r.round() as i32, fill(color.to_rgba()))).map_err(render_err)
+            }
             Marker::Square => {
                 let s = r * 0.9;
                 self.rect((c.0 - s, c.1 - s), (c.0 + s, c.1 + s), color, 1.0)
             }
             Marker::Triangle => {
                 let s = r * 1.2;
-                let pts = [
-                    (c.0, c.1 - s),
-                    (c.0 + s * 0.866, c.1 + s * 0.5),
-                    (c.0 - s * 0.866, c.1 + s * 0.5),
-                ];
+                let pts = [(c.0, c.1 - s), (c.0 + s * 0.866, c.1 + s * 0.5), (c.0 - s * 0.866, c.1 + s * 0.5)];
                 self.polygon(&pts, color, 1.0)
             }
             Marker::Diamond => {
                 let s = r * 1.25;
-                let pts = [
-                    (c.0, c.1 - s),
-                    (c.0 + s, c.1),
-                    (c.0, c.1 + s),
-                    (c.0 - s, c.1),
-                ];
+                let pts = [(c.0, c.1 - s), (c.0 + s, c.1), (c.0, c.1 + s), (c.0 - s, c.1)];
                 self.polygon(&pts, color, 1.0)
             }
         }
@@ -281,14 +227,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         if width > w * 0.94 {
             size *= (w * 0.94 / width).max(0.5);
         }
-        self.text(
-            title,
-            (w / 2.0, top + 10.0),
-            size,
-            BLACK,
-            Align::Center,
-            VAlign::Top,
-        )?;
+        self.text(title, (w / 2.0, top + 10.0), size, BLACK, Align::Center, VAlign::Top)?;
         Ok(top + 10.0 + size * 1.15)
     }
 
@@ -346,30 +285,19 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         if self.is_svg {
             // SVG: font-size = em; a VPos::Top anchor puts the baseline 0.76 em lower (dy).
             let shift = to_baseline - 0.76 * em;
-            let pos = if rotated {
-                (at.0 + shift, at.1)
-            } else {
-                (at.0, at.1 + shift)
-            };
+            let pos = if rotated { (at.0 + shift, at.1) } else { (at.0, at.1 + shift) };
             let h = match align {
                 Align::Left => HPos::Left,
                 Align::Center => HPos::Center,
                 Align::Right => HPos::Right,
             };
-            let mut style = TextStyle::from(FontDesc::new(
-                FontFamily::Name(FONT_FAMILY),
-                em * 1.24,
-                FontStyle::Normal,
-            ))
-            .color(&color)
-            .pos(Pos::new(h, VPos::Top));
+            let mut style = TextStyle::from(FontDesc::new(FontFamily::Name(FONT_FAMILY), em * 1.24, FontStyle::Normal))
+                .color(&color)
+                .pos(Pos::new(h, VPos::Top));
             if rotated {
                 style = style.transform(FontTransform::Rotate270);
             }
-            return self
-                .area
-                .draw_text(text, &style, ipt(pos))
-                .map_err(render_err);
+            return self.area.draw_text(text, &style, ipt(pos)).map_err(render_err);
         }
         let width = self.text_width(text, size)?;
         let start = match align {
@@ -411,10 +339,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
                     if cov > 0.004 {
                         let (u, v) = (b.min.x + x as f32, b.min.y + y as f32);
                         let (dx, dy) = if rotated { (v, -u) } else { (u, v) };
-                        coverage.push((
-                            ipt((at.0 + f64::from(dx), at.1 + f64::from(dy))),
-                            cov.min(1.0),
-                        ));
+                        coverage.push((ipt((at.0 + f64::from(dx), at.1 + f64::from(dy))), cov.min(1.0)));
                     }
                 });
             }
@@ -422,9 +347,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             prev = Some(id);
         }
         for (p, cov) in coverage {
-            self.area
-                .draw_pixel(p, &color.mix(f64::from(cov)))
-                .map_err(render_err)?;
+            self.area.draw_pixel(p, &color.mix(f64::from(cov))).map_err(render_err)?;
         }
         Ok(())
     }

@@ -4,8 +4,7 @@
 use plotters::prelude::DrawingBackend;
 
 use super::axes::{
-    draw_grid, draw_x_axis, draw_y_axis, finite_range, nice_ticks, padded, x_axis_height,
-    y_axis_width, Frame, Rect,
+    draw_grid, draw_x_axis, draw_y_axis, finite_range, nice_ticks, padded, x_axis_height, y_axis_width, Frame, Rect,
 };
 use super::canvas::{render_figure, Canvas};
 use super::legend::{draw_legend, sample_path, Corner, Glyph, LegendEntry};
@@ -28,31 +27,15 @@ pub fn decision_curve(
     title: &str,
 ) -> Result<Figure, PlotError> {
     if thresholds.is_empty() {
-        return Err(PlotError::InvalidInput(
-            "decision curve: no thresholds".into(),
-        ));
+        return Err(PlotError::InvalidInput("decision curve: no thresholds".into()));
     }
     for (label, nb) in series {
-        check_same_len(
-            &format!("decision curve '{label}'"),
-            thresholds.len(),
-            nb.len(),
-        )?;
+        check_same_len(&format!("decision curve '{label}'"), thresholds.len(), nb.len())?;
     }
-    check_same_len(
-        "decision curve treat all",
-        thresholds.len(),
-        treat_all.len(),
-    )?;
-    check_same_len(
-        "decision curve treat none",
-        thresholds.len(),
-        treat_none.len(),
-    )?;
+    check_same_len("decision curve treat all", thresholds.len(), treat_all.len())?;
+    check_same_len("decision curve treat none", thresholds.len(), treat_none.len())?;
     if finite_range(thresholds.iter().copied()).is_none() {
-        return Err(PlotError::InvalidInput(
-            "decision curve: no finite threshold".into(),
-        ));
+        return Err(PlotError::InvalidInput("decision curve: no finite threshold".into()));
     }
     render_figure(
         SIZE,
@@ -86,23 +69,14 @@ fn draw<DB: DrawingBackend>(
     let y_ticks = nice_ticks(yr.0, yr.1, 6);
 
     let left = MARGIN + y_axis_width(canvas, &y_ticks, true)?;
-    let rect = Rect {
-        x0: left,
-        y0: top,
-        x1: w - MARGIN - 50.0,
-        y1: h - MARGIN - x_axis_height(true),
-    };
+    let rect = Rect { x0: left, y0: top, x1: w - MARGIN - 50.0, y1: h - MARGIN - x_axis_height(true) };
     let frame = Frame::new(rect, xr, yr);
     draw_grid(canvas, &frame, &x_ticks, &y_ticks)?;
 
-    let curve = |v: &[f64]| -> Vec<(f64, f64)> {
-        thresholds.iter().copied().zip(v.iter().copied()).collect()
-    };
+    let curve = |v: &[f64]| -> Vec<(f64, f64)> { thresholds.iter().copied().zip(v.iter().copied()).collect() };
     let mut obstacles = Vec::new();
-    let mut lines: Vec<Line> = vec![
-        (curve(treat_none), BLACK, REFERENCE_WIDTH),
-        (curve(treat_all), REFERENCE_GREY, REFERENCE_WIDTH),
-    ];
+    let mut lines: Vec<Line> =
+        vec![(curve(treat_none), BLACK, REFERENCE_WIDTH), (curve(treat_all), REFERENCE_GREY, REFERENCE_WIDTH)];
     for (i, (_, nb)) in series.iter().enumerate() {
         lines.push((curve(nb), series_color(i), CURVE_WIDTH));
     }
@@ -120,37 +94,16 @@ fn draw<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, (label, _))| LegendEntry {
             label: label.clone(),
-            glyph: Glyph::Line {
-                color: series_color(i),
-                width: CURVE_WIDTH,
-                dashed: false,
-                band: false,
-            },
+            glyph: Glyph::Line { color: series_color(i), width: CURVE_WIDTH, dashed: false, band: false },
         })
         .collect();
     entries.push(LegendEntry {
         label: "Treat all".into(),
-        glyph: Glyph::Line {
-            color: REFERENCE_GREY,
-            width: REFERENCE_WIDTH,
-            dashed: false,
-            band: false,
-        },
+        glyph: Glyph::Line { color: REFERENCE_GREY, width: REFERENCE_WIDTH, dashed: false, band: false },
     });
     entries.push(LegendEntry {
         label: "Treat none".into(),
-        glyph: Glyph::Line {
-            color: BLACK,
-            width: REFERENCE_WIDTH,
-            dashed: false,
-            band: false,
-        },
+        glyph: Glyph::Line { color: BLACK, width: REFERENCE_WIDTH, dashed: false, band: false },
     });
-    draw_legend(
-        canvas,
-        &frame,
-        &entries,
-        &obstacles,
-        &[Corner::UpperRight, Corner::LowerLeft],
-    )
+    draw_legend(canvas, &frame, &entries, &obstacles, &[Corner::UpperRight, Corner::LowerLeft])
 }

@@ -8,10 +8,7 @@ use plotters::style::{register_font, FontStyle};
 /// Font family written into SVG `font-family` (with fallbacks) and used as the ab_glyph key.
 pub const FONT_FAMILY: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
-static FONT_BYTES: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/fonts/DejaVuSans.ttf"
-));
+static FONT_BYTES: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/DejaVuSans.ttf"));
 
 static PARSED: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
 static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();

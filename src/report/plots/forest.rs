@@ -3,9 +3,7 @@
 //! vertical reference line. Must not compute estimates or intervals.
 use plotters::prelude::DrawingBackend;
 
-use super::axes::{
-    draw_grid, draw_x_axis, finite_range, nice_ticks, padded, x_axis_height, Frame, Rect,
-};
+use super::axes::{draw_grid, draw_x_axis, finite_range, nice_ticks, padded, x_axis_height, Frame, Rect};
 use super::canvas::{render_figure, Align, Canvas, Marker};
 use super::style::{series_color, BLACK, GAP, REFERENCE_GREY, REFERENCE_WIDTH, TICK_LABEL_SIZE};
 use super::{Figure, PlotError};
@@ -27,23 +25,13 @@ const MARGIN: f64 = 50.0;
 const ROW: f64 = 130.0;
 
 /// Draws a forest plot with rows top to bottom in the given order.
-pub fn forest(
-    rows: &[ForestRow],
-    x_label: &str,
-    reference: Option<f64>,
-    title: &str,
-) -> Result<Figure, PlotError> {
+pub fn forest(rows: &[ForestRow], x_label: &str, reference: Option<f64>, title: &str) -> Result<Figure, PlotError> {
     if rows.is_empty() {
         return Err(PlotError::InvalidInput("forest: no rows given".into()));
     }
-    let values = rows
-        .iter()
-        .flat_map(|r| [r.estimate, r.lo, r.hi])
-        .chain(reference);
+    let values = rows.iter().flat_map(|r| [r.estimate, r.lo, r.hi]).chain(reference);
     if finite_range(values).is_none() {
-        return Err(PlotError::InvalidInput(
-            "forest: no finite estimate or interval".into(),
-        ));
+        return Err(PlotError::InvalidInput("forest: no finite estimate or interval".into()));
     }
     let height = (((ROW * rows.len() as f64) + 600.0) / 2.0).ceil() as u32;
     render_figure(
@@ -62,12 +50,8 @@ fn draw<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     let (w, h) = canvas.size();
     let top = canvas.title(title)? + 20.0;
-    let (lo, hi) = finite_range(
-        rows.iter()
-            .flat_map(|r| [r.estimate, r.lo, r.hi])
-            .chain(reference),
-    )
-    .unwrap_or((0.0, 1.0));
+    let (lo, hi) =
+        finite_range(rows.iter().flat_map(|r| [r.estimate, r.lo, r.hi]).chain(reference)).unwrap_or((0.0, 1.0));
     let xr = padded(lo, hi, 0.06);
     let ticks = nice_ticks(xr.0, xr.1, 5);
 
@@ -77,25 +61,10 @@ fn draw<DB: DrawingBackend>(
         note_w = note_w.max(canvas.text_width(&r.annotation, TICK_LABEL_SIZE)?);
     }
     let x0 = MARGIN + label_w.min(w * 0.35) + 3.0 * GAP;
-    let x1 = w
-        - MARGIN
-        - if note_w > 0.0 {
-            note_w.min(w * 0.3) + 3.0 * GAP
-        } else {
-            40.0
-        };
+    let x1 = w - MARGIN - if note_w > 0.0 { note_w.min(w * 0.3) + 3.0 * GAP } else { 40.0 };
     let bottom = h - MARGIN - x_axis_height(true);
     let n = rows.len() as f64;
-    let frame = Frame::new(
-        Rect {
-            x0,
-            y0: top,
-            x1,
-            y1: bottom,
-        },
-        xr,
-        (0.0, n),
-    );
+    let frame = Frame::new(Rect { x0, y0: top, x1, y1: bottom }, xr, (0.0, n));
     draw_grid(canvas, &frame, &ticks, &[])?;
     if let Some(r) = reference.filter(|r| r.is_finite()) {
         let line = [frame.px((r, 0.0)), frame.px((r, n))];
@@ -106,14 +75,7 @@ fn draw<DB: DrawingBackend>(
         let yv = n - i as f64 - 0.5;
         let y = frame.y.map(yv);
         let color = if r.summary { BLACK } else { series_color(0) };
-        canvas.text(
-            &r.label,
-            (MARGIN, y),
-            TICK_LABEL_SIZE,
-            BLACK,
-            Align::Left,
-            super::canvas::VAlign::Middle,
-        )?;
+        canvas.text(&r.label, (MARGIN, y), TICK_LABEL_SIZE, BLACK, Align::Left, super::canvas::VAlign::Middle)?;
         canvas.text(
             &r.annotation,
             (x1 + 3.0 * GAP, y),

@@ -3,8 +3,8 @@
 use plotters::prelude::DrawingBackend;
 
 use super::axes::{
-    draw_grid, draw_x_axis, draw_y_axis, finite_range, format_compact, nice_ticks, padded,
-    ticks_with_step, x_axis_height, y_axis_width, Frame, Rect,
+    draw_grid, draw_x_axis, draw_y_axis, finite_range, format_compact, nice_ticks, padded, ticks_with_step,
+    x_axis_height, y_axis_width, Frame, Rect,
 };
 use super::canvas::{render_figure, Align, Canvas, VAlign};
 use super::style::{series_color, GAP, REFERENCE_WIDTH, TICK_LABEL_SIZE, WHITE};
@@ -19,10 +19,7 @@ pub fn bin_counts(values: &[f64], bins: usize, lo: f64, hi: f64) -> Vec<usize> {
     if bins == 0 || hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return counts;
     }
-    for &v in values
-        .iter()
-        .filter(|v| v.is_finite() && **v >= lo && **v <= hi)
-    {
+    for &v in values.iter().filter(|v| v.is_finite() && **v >= lo && **v <= hi) {
         let k = (((v - lo) / (hi - lo)) * bins as f64) as usize;
         counts[k.min(bins - 1)] += 1;
     }
@@ -39,14 +36,10 @@ pub fn histogram(
     threshold_line: Option<f64>,
 ) -> Result<Figure, PlotError> {
     if bins == 0 {
-        return Err(PlotError::InvalidInput(
-            "histogram: bins must be at least 1".into(),
-        ));
+        return Err(PlotError::InvalidInput("histogram: bins must be at least 1".into()));
     }
     if finite_range(values.iter().copied()).is_none() {
-        return Err(PlotError::InvalidInput(
-            "histogram: no finite values".into(),
-        ));
+        return Err(PlotError::InvalidInput("histogram: no finite values".into()));
     }
     render_figure(
         SIZE,
@@ -66,19 +59,11 @@ fn draw<DB: DrawingBackend>(
     let (w, h) = canvas.size();
     let top = canvas.title(title)? + 30.0;
     let (lo, hi) = finite_range(values.iter().copied()).unwrap_or((0.0, 1.0));
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        padded(lo, hi, 0.0)
-    };
+    let (lo, hi) = if hi > lo { (lo, hi) } else { padded(lo, hi, 0.0) };
     let counts = bin_counts(values, bins, lo, hi);
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let span_lo = threshold
-        .filter(|t| t.is_finite())
-        .map_or(lo, |t| t.min(lo));
-    let span_hi = threshold
-        .filter(|t| t.is_finite())
-        .map_or(hi, |t| t.max(hi));
+    let span_lo = threshold.filter(|t| t.is_finite()).map_or(lo, |t| t.min(lo));
+    let span_hi = threshold.filter(|t| t.is_finite()).map_or(hi, |t| t.max(hi));
     let xr = padded(span_lo, span_hi, 0.03);
     let x_ticks = nice_ticks(xr.0, xr.1, 7);
     let mut y_ticks = nice_ticks(0.0, max * 1.08, 5);
@@ -87,12 +72,7 @@ fn draw<DB: DrawingBackend>(
     }
     let left = MARGIN + y_axis_width(canvas, &y_ticks, true)?;
     let frame = Frame::new(
-        Rect {
-            x0: left,
-            y0: top + 40.0,
-            x1: w - MARGIN - 50.0,
-            y1: h - MARGIN - x_axis_height(true),
-        },
+        Rect { x0: left, y0: top + 40.0, x1: w - MARGIN - 50.0, y1: h - MARGIN - x_axis_height(true) },
         xr,
         (0.0, max * 1.1),
     );
@@ -116,14 +96,7 @@ fn draw<DB: DrawingBackend>(
         } else {
             (x - GAP, Align::Right)
         };
-        canvas.text(
-            &label,
-            (tx, frame.rect.y0 - 10.0),
-            TICK_LABEL_SIZE,
-            color,
-            align,
-            VAlign::Baseline,
-        )?;
+        canvas.text(&label, (tx, frame.rect.y0 - 10.0), TICK_LABEL_SIZE, color, align, VAlign::Baseline)?;
     }
     draw_x_axis(canvas, &frame, &x_ticks, x_label)?;
     draw_y_axis(canvas, &frame, &y_ticks, "Count")

@@ -4,8 +4,8 @@
 use plotters::prelude::DrawingBackend;
 
 use super::axes::{
-    draw_grid, draw_x_axis, draw_y_axis, finite_range, format_compact, nice_ticks, ticks_with_step,
-    x_axis_height, y_axis_width, Frame, Rect, Tick,
+    draw_grid, draw_x_axis, draw_y_axis, finite_range, format_compact, nice_ticks, ticks_with_step, x_axis_height,
+    y_axis_width, Frame, Rect, Tick,
 };
 use super::canvas::{render_figure, Align, Canvas, VAlign};
 use super::legend::{draw_legend_rows, Glyph, LegendEntry};
@@ -42,21 +42,12 @@ pub fn kaplan_meier(
     title: &str,
 ) -> Result<Figure, PlotError> {
     if groups.is_empty() {
-        return Err(PlotError::InvalidInput(
-            "kaplan_meier: no groups given".into(),
-        ));
+        return Err(PlotError::InvalidInput("kaplan_meier: no groups given".into()));
     }
     for g in groups {
-        check_same_len(
-            &format!("kaplan_meier '{}' time/survival", g.label),
-            g.time.len(),
-            g.survival.len(),
-        )?;
+        check_same_len(&format!("kaplan_meier '{}' time/survival", g.label), g.time.len(), g.survival.len())?;
         if g.time.is_empty() {
-            return Err(PlotError::InvalidInput(format!(
-                "kaplan_meier '{}': empty curve",
-                g.label
-            )));
+            return Err(PlotError::InvalidInput(format!("kaplan_meier '{}': empty curve", g.label)));
         }
         if g.time.iter().any(|t| !t.is_finite()) || g.time.windows(2).any(|w| w[1] < w[0]) {
             return Err(PlotError::InvalidInput(format!(
@@ -65,28 +56,12 @@ pub fn kaplan_meier(
             )));
         }
         if let Some((lo, hi)) = &g.band {
-            check_same_len(
-                &format!("kaplan_meier '{}' band lower", g.label),
-                g.time.len(),
-                lo.len(),
-            )?;
-            check_same_len(
-                &format!("kaplan_meier '{}' band upper", g.label),
-                g.time.len(),
-                hi.len(),
-            )?;
+            check_same_len(&format!("kaplan_meier '{}' band lower", g.label), g.time.len(), lo.len())?;
+            check_same_len(&format!("kaplan_meier '{}' band upper", g.label), g.time.len(), hi.len())?;
         }
-        check_same_len(
-            &format!("kaplan_meier '{}' at_risk", g.label),
-            times_at_risk.len(),
-            g.at_risk.len(),
-        )?;
+        check_same_len(&format!("kaplan_meier '{}' at_risk", g.label), times_at_risk.len(), g.at_risk.len())?;
     }
-    let table_h = if times_at_risk.is_empty() {
-        0.0
-    } else {
-        TABLE_HEAD + TABLE_ROW * groups.len() as f64
-    };
+    let table_h = if times_at_risk.is_empty() { 0.0 } else { TABLE_HEAD + TABLE_ROW * groups.len() as f64 };
     let height = MAIN_HEIGHT + (table_h / 2.0).ceil() as u32;
     render_figure(
         (WIDTH, height),
@@ -134,12 +109,7 @@ fn draw<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, g)| LegendEntry {
             label: g.label.clone(),
-            glyph: Glyph::Line {
-                color: series_color(i),
-                width: CURVE_WIDTH,
-                dashed: false,
-                band: g.band.is_some(),
-            },
+            glyph: Glyph::Line { color: series_color(i), width: CURVE_WIDTH, dashed: false, band: g.band.is_some() },
         })
         .collect();
     let top = canvas.title(title)?;
@@ -155,13 +125,7 @@ fn draw<DB: DrawingBackend>(
     let x_ticks: Vec<Tick> = if times_at_risk.is_empty() {
         nice_ticks(t_min, t_max, 6)
     } else {
-        times_at_risk
-            .iter()
-            .map(|&t| Tick {
-                value: t,
-                label: format_compact(t, 2),
-            })
-            .collect()
+        times_at_risk.iter().map(|&t| Tick { value: t, label: format_compact(t, 2) }).collect()
     };
     let y_ticks = ticks_with_step(0.0, 1.0, 0.2);
 
@@ -180,31 +144,14 @@ fn draw<DB: DrawingBackend>(
     let label_gap = first_half + 2.0 * GAP;
     let left = MARGIN + y_axis_width(canvas, &y_ticks, true)?.max(label_w + label_gap);
     let bottom = h - MARGIN - table_h - x_axis_height(true);
-    let frame = Frame::new(
-        Rect {
-            x0: left,
-            y0: top,
-            x1: w - MARGIN - 60.0,
-            y1: bottom,
-        },
-        xr,
-        (-0.02, 1.02),
-    );
+    let frame = Frame::new(Rect { x0: left, y0: top, x1: w - MARGIN - 60.0, y1: bottom }, xr, (-0.02, 1.02));
     draw_grid(canvas, &frame, &x_ticks, &y_ticks)?;
 
     for (i, g) in groups.iter().enumerate() {
-        let end = g
-            .censor_times
-            .iter()
-            .copied()
-            .filter(|t| t.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max);
+        let end = g.censor_times.iter().copied().filter(|t| t.is_finite()).fold(f64::NEG_INFINITY, f64::max);
         if let Some((lo, hi)) = &g.band {
             let fix = |b: &[f64]| -> Vec<f64> {
-                b.iter()
-                    .zip(&g.survival)
-                    .map(|(&v, &s)| if v.is_finite() { v.clamp(0.0, 1.0) } else { s })
-                    .collect()
+                b.iter().zip(&g.survival).map(|(&v, &s)| if v.is_finite() { v.clamp(0.0, 1.0) } else { s }).collect()
             };
             let upper = steps(&g.time, &fix(hi), end);
             let lower = steps(&g.time, &fix(lo), end);
@@ -215,12 +162,7 @@ fn draw<DB: DrawingBackend>(
     }
     for (i, g) in groups.iter().enumerate() {
         let color = series_color(i);
-        let end = g
-            .censor_times
-            .iter()
-            .copied()
-            .filter(|t| t.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max);
+        let end = g.censor_times.iter().copied().filter(|t| t.is_finite()).fold(f64::NEG_INFINITY, f64::max);
         for run in frame.clipped_px(&steps(&g.time, &g.survival, end)) {
             canvas.path(&run, color, CURVE_WIDTH)?;
         }
@@ -234,14 +176,7 @@ fn draw<DB: DrawingBackend>(
 
     if !times_at_risk.is_empty() {
         let y0 = bottom + x_axis_height(true) + 20.0;
-        canvas.text(
-            "Number at risk",
-            (MARGIN, y0),
-            TICK_LABEL_SIZE,
-            BLACK,
-            Align::Left,
-            VAlign::Top,
-        )?;
+        canvas.text("Number at risk", (MARGIN, y0), TICK_LABEL_SIZE, BLACK, Align::Left, VAlign::Top)?;
         for (i, g) in groups.iter().enumerate() {
             let y = y0 + TABLE_HEAD + TABLE_ROW * i as f64;
             canvas.text(
@@ -254,14 +189,7 @@ fn draw<DB: DrawingBackend>(
             )?;
             for (&t, n) in times_at_risk.iter().zip(&g.at_risk) {
                 let x = frame.x.map(t);
-                canvas.text(
-                    &n.to_string(),
-                    (x, y),
-                    TICK_LABEL_SIZE,
-                    BLACK,
-                    Align::Center,
-                    VAlign::Middle,
-                )?;
+                canvas.text(&n.to_string(), (x, y), TICK_LABEL_SIZE, BLACK, Align::Center, VAlign::Middle)?;
             }
         }
     }
@@ -277,17 +205,7 @@ mod tests {
     fn steps_and_lookup() {
         let t = [0.0, 2.0, 5.0];
         let s = [1.0, 0.8, 0.5];
-        assert_eq!(
-            steps(&t, &s, 7.0),
-            vec![
-                (0.0, 1.0),
-                (2.0, 1.0),
-                (2.0, 0.8),
-                (5.0, 0.8),
-                (5.0, 0.5),
-                (7.0, 0.5)
-            ]
-        );
+        assert_eq!(steps(&t, &s, 7.0), vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.8), (5.0, 0.8), (5.0, 0.5), (7.0, 0.5)]);
         assert_eq!(survival_at(&t, &s, 1.9), 1.0);
         assert_eq!(survival_at(&t, &s, 2.0), 0.8);
         assert_eq!(survival_at(&t, &s, 9.0), 0.5);

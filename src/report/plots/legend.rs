@@ -11,18 +11,9 @@ use super::PlotError;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Glyph {
     /// A line, optionally dashed, optionally over a translucent band swatch.
-    Line {
-        color: RGBColor,
-        width: u32,
-        dashed: bool,
-        band: bool,
-    },
+    Line { color: RGBColor, width: u32, dashed: bool, band: bool },
     /// A line with a marker in its middle.
-    LineMarker {
-        color: RGBColor,
-        width: u32,
-        marker: Marker,
-    },
+    LineMarker { color: RGBColor, width: u32, marker: Marker },
 }
 
 /// One legend row.
@@ -97,24 +88,11 @@ pub fn draw_legend<DB: DrawingBackend>(
             Corner::LowerLeft => (r.x0 + INSET, r.y1 - INSET - h),
             Corner::LowerRight => (r.x1 - INSET - w, r.y1 - INSET - h),
         };
-        Rect {
-            x0,
-            y0,
-            x1: x0 + w,
-            y1: y0 + h,
-        }
+        Rect { x0, y0, x1: x0 + w, y1: y0 + h }
     };
-    let all = [
-        Corner::UpperLeft,
-        Corner::UpperRight,
-        Corner::LowerLeft,
-        Corner::LowerRight,
-    ];
-    let order: Vec<Corner> = corners
-        .iter()
-        .copied()
-        .chain(all.iter().copied().filter(|c| !corners.contains(c)))
-        .collect();
+    let all = [Corner::UpperLeft, Corner::UpperRight, Corner::LowerLeft, Corner::LowerRight];
+    let order: Vec<Corner> =
+        corners.iter().copied().chain(all.iter().copied().filter(|c| !corners.contains(c))).collect();
     let mut best = place(order[0]);
     let mut best_hits = usize::MAX;
     for c in order {
@@ -127,25 +105,13 @@ pub fn draw_legend<DB: DrawingBackend>(
     }
 
     canvas.rect((best.x0, best.y0), (best.x1, best.y1), WHITE, 0.88)?;
-    canvas.rect_outline(
-        (best.x0, best.y0),
-        (best.x1, best.y1),
-        RGBColor(0xB0, 0xB0, 0xB0),
-        3,
-    )?;
+    canvas.rect_outline((best.x0, best.y0), (best.x1, best.y1), RGBColor(0xB0, 0xB0, 0xB0), 3)?;
     for (i, e) in entries.iter().enumerate() {
         let cy = best.y0 + PAD + size / 2.0 + row * i as f64;
         let gx0 = best.x0 + PAD;
         let gx1 = gx0 + GLYPH_WIDTH;
         draw_glyph(canvas, &e.glyph, gx0, gx1, cy, size)?;
-        canvas.text(
-            &e.label,
-            (gx1 + GAP, cy),
-            size,
-            BLACK,
-            Align::Left,
-            VAlign::Middle,
-        )?;
+        canvas.text(&e.label, (gx1 + GAP, cy), size, BLACK, Align::Left, VAlign::Middle)?;
     }
     Ok(())
 }
@@ -183,20 +149,12 @@ pub fn draw_legend_rows<DB: DrawingBackend>(
     }
     let row = size * 1.4;
     for (k, line) in lines.iter().enumerate() {
-        let total: f64 =
-            line.iter().map(|&i| widths[i]).sum::<f64>() + spacing * (line.len() - 1) as f64;
+        let total: f64 = line.iter().map(|&i| widths[i]).sum::<f64>() + spacing * (line.len() - 1) as f64;
         let mut x = (x0 + x1) / 2.0 - total / 2.0;
         let cy = y_top + size / 2.0 + row * k as f64;
         for &i in line {
             draw_glyph(canvas, &entries[i].glyph, x, x + GLYPH_WIDTH, cy, size)?;
-            canvas.text(
-                &entries[i].label,
-                (x + GLYPH_WIDTH + GAP, cy),
-                size,
-                BLACK,
-                Align::Left,
-                VAlign::Middle,
-            )?;
+            canvas.text(&entries[i].label, (x + GLYPH_WIDTH + GAP, cy), size, BLACK, Align::Left, VAlign::Middle)?;
             x += widths[i] + spacing;
         }
     }
@@ -212,12 +170,7 @@ fn draw_glyph<DB: DrawingBackend>(
     size: f64,
 ) -> Result<(), PlotError> {
     match glyph {
-        Glyph::Line {
-            color,
-            width,
-            dashed,
-            band,
-        } => {
+        Glyph::Line { color, width, dashed, band } => {
             if *band {
                 let hh = size * 0.32;
                 canvas.rect((x0, cy - hh), (x1, cy + hh), *color, BAND_ALPHA)?;
@@ -228,11 +181,7 @@ fn draw_glyph<DB: DrawingBackend>(
                 canvas.path(&[(x0, cy), (x1, cy)], *color, *width)
             }
         }
-        Glyph::LineMarker {
-            color,
-            width,
-            marker,
-        } => {
+        Glyph::LineMarker { color, width, marker } => {
             canvas.path(&[(x0, cy), (x1, cy)], *color, *width)?;
             canvas.marker(*marker, ((x0 + x1) / 2.0, cy), size * 0.22, *color)
         }

@@ -63,8 +63,6 @@ fn check_same_len(what: &str, a: usize, b: usize) -> Result<(), PlotError> {
     if a == b {
         Ok(())
     } else {
-        Err(PlotError::InvalidInput(format!(
-            "{what}: lengths differ ({a} vs {b})"
-        )))
+        Err(PlotError::InvalidInput(format!("{what}: lengths differ ({a} vs {b})")))
     }
 }

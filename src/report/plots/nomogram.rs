@@ -6,9 +6,7 @@ use plotters::prelude::DrawingBackend;
 
 use super::axes::Scale;
 use super::canvas::{render_figure, Align, Canvas, VAlign};
-use super::style::{
-    AXIS_WIDTH, BLACK, GAP, GRID_GREY, GRID_WIDTH, TEXT_GREY, TICK_LABEL_SIZE, TICK_LENGTH,
-};
+use super::style::{AXIS_WIDTH, BLACK, GAP, GRID_GREY, GRID_WIDTH, TEXT_GREY, TICK_LABEL_SIZE, TICK_LENGTH};
 use super::{Figure, PlotError};
 
 /// A labelled tick: `position` on its axis' scale (points, or total points), printed `label`.
@@ -51,10 +49,8 @@ pub fn nomogram(
         if v.ticks.is_empty() {
             return Err(invalid(format!("nomogram '{}': no ticks", v.name)));
         }
-        if let Some(t) = v
-            .ticks
-            .iter()
-            .find(|t| !(t.position.is_finite() && (-1e-9..=100.0 + 1e-9).contains(&t.position)))
+        if let Some(t) =
+            v.ticks.iter().find(|t| !(t.position.is_finite() && (-1e-9..=100.0 + 1e-9).contains(&t.position)))
         {
             return Err(invalid(format!(
                 "nomogram '{}': tick '{}' at {} points is outside 0–100",
@@ -62,12 +58,10 @@ pub fn nomogram(
             )));
         }
     }
-    let (lo, hi) = total_range(total_points).ok_or_else(|| {
-        invalid("nomogram: total points needs at least two distinct finite ticks".into())
-    })?;
-    if let Some(t) = probability
-        .iter()
-        .find(|t| !(t.position.is_finite() && t.position >= lo - 1e-9 && t.position <= hi + 1e-9))
+    let (lo, hi) = total_range(total_points)
+        .ok_or_else(|| invalid("nomogram: total points needs at least two distinct finite ticks".into()))?;
+    if let Some(t) =
+        probability.iter().find(|t| !(t.position.is_finite() && t.position >= lo - 1e-9 && t.position <= hi + 1e-9))
     {
         return Err(invalid(format!(
             "nomogram: probability tick '{}' at {} total points is outside {lo}–{hi}",
@@ -78,26 +72,8 @@ pub fn nomogram(
     let height = ((ROW * rows as f64 + 320.0) / 2.0).ceil() as u32;
     render_figure(
         (WIDTH, height),
-        |c| {
-            draw(
-                c,
-                variables,
-                total_points,
-                probability,
-                outcome_label,
-                title,
-            )
-        },
-        |c| {
-            draw(
-                c,
-                variables,
-                total_points,
-                probability,
-                outcome_label,
-                title,
-            )
-        },
+        |c| draw(c, variables, total_points, probability, outcome_label, title),
+        |c| draw(c, variables, total_points, probability, outcome_label, title),
     )
 }
 
@@ -120,14 +96,7 @@ fn draw_axis<DB: DrawingBackend>(
     let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
         return Ok(());
     };
-    canvas.path(
-        &[
-            (scale.map(first.position), y),
-            (scale.map(last.position), y),
-        ],
-        BLACK,
-        AXIS_WIDTH,
-    )?;
+    canvas.path(&[(scale.map(first.position), y), (scale.map(last.position), y)], BLACK, AXIS_WIDTH)?;
     for &m in minor {
         let x = scale.map(m);
         canvas.path(&[(x, y), (x, y - TICK_LENGTH * 0.6)], BLACK, AXIS_WIDTH)?;
@@ -182,48 +151,22 @@ fn draw<DB: DrawingBackend>(
     }
     let x0 = MARGIN + name_w.min(w * 0.35) + 3.0 * GAP + 40.0;
     let x1 = w - MARGIN - 90.0;
-    let points = Scale {
-        lo: 0.0,
-        hi: 100.0,
-        px_lo: x0,
-        px_hi: x1,
-    };
+    let points = Scale { lo: 0.0, hi: 100.0, px_lo: x0, px_hi: x1 };
     let (t_lo, t_hi) = total_range(total_points).unwrap_or((0.0, 100.0));
-    let totals = Scale {
-        lo: t_lo,
-        hi: t_hi,
-        px_lo: x0,
-        px_hi: x1,
-    };
+    let totals = Scale { lo: t_lo, hi: t_hi, px_lo: x0, px_hi: x1 };
     let row_y = |i: usize| top + ROW * (i as f64 + 0.72);
     let n_vars = variables.len();
 
     // Faint guides every 10 points, from the Points axis down through the predictor axes.
     for k in 0..=10 {
         let x = points.map(k as f64 * 10.0);
-        canvas.path(
-            &[(x, row_y(0)), (x, row_y(n_vars) + 30.0)],
-            GRID_GREY,
-            GRID_WIDTH,
-        )?;
+        canvas.path(&[(x, row_y(0)), (x, row_y(n_vars) + 30.0)], GRID_GREY, GRID_WIDTH)?;
     }
-    let name = |text: &str, y: f64| {
-        canvas.text(
-            text,
-            (x0 - 40.0 - GAP, y),
-            NAME_SIZE,
-            BLACK,
-            Align::Right,
-            VAlign::Middle,
-        )
-    };
+    let name =
+        |text: &str, y: f64| canvas.text(text, (x0 - 40.0 - GAP, y), NAME_SIZE, BLACK, Align::Right, VAlign::Middle);
 
-    let point_ticks: Vec<NomogramTick> = (0..=10)
-        .map(|k| NomogramTick {
-            position: k as f64 * 10.0,
-            label: (k * 10).to_string(),
-        })
-        .collect();
+    let point_ticks: Vec<NomogramTick> =
+        (0..=10).map(|k| NomogramTick { position: k as f64 * 10.0, label: (k * 10).to_string() }).collect();
     let minor: Vec<f64> = (0..10).map(|k| k as f64 * 10.0 + 5.0).collect();
     name("Points", row_y(0))?;
     draw_axis(canvas, &points, row_y(0), &point_ticks, &minor)?;

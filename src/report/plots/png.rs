@@ -34,11 +34,7 @@ fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 
 fn paeth(a: u8, b: u8, c: u8) -> u8 {
     let p = i16::from(a) + i16::from(b) - i16::from(c);
-    let (pa, pb, pc) = (
-        (p - i16::from(a)).abs(),
-        (p - i16::from(b)).abs(),
-        (p - i16::from(c)).abs(),
-    );
+    let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
     if pa <= pb && pa <= pc {
         a
     } else if pb <= pc {
@@ -70,10 +66,7 @@ fn filter_row(kind: u8, row: &[u8], prev: &[u8], bpp: usize, out: &mut Vec<u8>) 
 pub fn encode_rgb(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
     let stride = width as usize * 3;
     if width == 0 || height == 0 || rgb.len() != stride * height as usize {
-        return Err(format!(
-            "PNG encoder: {} bytes do not form a {width}x{height} RGB image",
-            rgb.len()
-        ));
+        return Err(format!("PNG encoder: {} bytes do not form a {width}x{height} RGB image", rgb.len()));
     }
     let mut raw = Vec::with_capacity((stride + 1) * height as usize);
     let zeros = vec![0u8; stride];
@@ -81,20 +74,13 @@ pub fn encode_rgb(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, String
     let mut trial = Vec::with_capacity(stride);
     for y in 0..height as usize {
         let row = &rgb[y * stride..(y + 1) * stride];
-        let prev = if y == 0 {
-            &zeros[..]
-        } else {
-            &rgb[(y - 1) * stride..y * stride]
-        };
+        let prev = if y == 0 { &zeros[..] } else { &rgb[(y - 1) * stride..y * stride] };
         // Standard heuristic: pick the filter minimising the sum of absolute signed residuals.
         let mut best_kind = 0u8;
         let mut best_cost = u64::MAX;
         for kind in 0..5u8 {
             filter_row(kind, row, prev, 3, &mut trial);
-            let cost: u64 = trial
-                .iter()
-                .map(|&v| u64::from((v as i8).unsigned_abs()))
-                .sum();
+            let cost: u64 = trial.iter().map(|&v| u64::from((v as i8).unsigned_abs())).sum();
             if cost < best_cost {
                 best_cost = cost;
                 best_kind = kind;
@@ -133,9 +119,7 @@ pub fn downsample_2x(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
     for y in 0..h {
         for x in 0..w {
             for c in 0..3 {
-                let at = |dy: usize, dx: usize| {
-                    u16::from(rgb[(2 * y + dy) * stride + (2 * x + dx) * 3 + c])
-                };
+                let at = |dy: usize, dx: usize| u16::from(rgb[(2 * y + dy) * stride + (2 * x + dx) * 3 + c]);
                 let sum = at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1);
                 out.push(((sum + 2) / 4) as u8);
             }
@@ -167,11 +151,7 @@ mod tests {
                 let v = data[y * (stride + 1) + 1 + i];
                 let a = if i >= 3 { out[y * stride + i - 3] } else { 0 };
                 let b = if y > 0 { out[(y - 1) * stride + i] } else { 0 };
-                let c = if y > 0 && i >= 3 {
-                    out[(y - 1) * stride + i - 3]
-                } else {
-                    0
-                };
+                let c = if y > 0 && i >= 3 { out[(y - 1) * stride + i - 3] } else { 0 };
                 let p = match kind {
                     0 => 0,
                     1 => a,

@@ -38,12 +38,7 @@ pub fn border_distance(grid: &Grid, faces: &[isize]) -> Vec<u32> {
 
 /// GLDZM: counts of zones per (grey level, zone distance). Intensity-mask voxels outside the
 /// morphological mask (not produced by re-segmentation) count as border voxels (distance 1).
-pub fn gldzm_matrix(
-    grid: &Grid,
-    n_levels: usize,
-    linkage: &[isize],
-    faces: &[isize],
-) -> CountMatrix {
+pub fn gldzm_matrix(grid: &Grid, n_levels: usize, linkage: &[isize], faces: &[isize]) -> CountMatrix {
     let zones = label_zones(grid, linkage);
     let dist = border_distance(grid, faces);
     let mut zone_dist = vec![u32::MAX; zones.level.len()];

@@ -47,11 +47,6 @@ pub fn label_zones(grid: &Grid, linkage: &[isize]) -> Zones {
 /// GLSZM: counts of zones per (grey level, zone size).
 pub fn glszm_matrix(grid: &Grid, n_levels: usize, linkage: &[isize]) -> CountMatrix {
     let zones = label_zones(grid, linkage);
-    let pairs: Vec<(u32, u32)> = zones
-        .level
-        .iter()
-        .copied()
-        .zip(zones.size.iter().copied())
-        .collect();
+    let pairs: Vec<(u32, u32)> = zones.level.iter().copied().zip(zones.size.iter().copied()).collect();
     CountMatrix::from_pairs(n_levels, &pairs, grid.n_roi as f64)
 }

@@ -25,12 +25,7 @@ pub struct CountMatrix {
 impl CountMatrix {
     /// All-zero matrix.
     pub fn zeros(n_rows: usize, n_cols: usize, n_voxels: f64) -> CountMatrix {
-        CountMatrix {
-            n_rows,
-            n_cols,
-            counts: vec![0.0; n_rows * n_cols],
-            n_voxels,
-        }
+        CountMatrix { n_rows, n_cols, counts: vec![0.0; n_rows * n_cols], n_voxels }
     }
 
     /// Count at grey level `i` (1-based) and column value `j` (1-based); 0 outside the matrix.
@@ -58,10 +53,7 @@ impl CountMatrix {
 
     /// Element-wise sum of matrices (columns padded to the widest); `n_voxels` is summed.
     /// Returns an empty matrix with `n_rows` rows when `mats` is empty.
-    pub fn merge<'a>(
-        n_rows: usize,
-        mats: impl IntoIterator<Item = &'a CountMatrix>,
-    ) -> CountMatrix {
+    pub fn merge<'a>(n_rows: usize, mats: impl IntoIterator<Item = &'a CountMatrix>) -> CountMatrix {
         let mats: Vec<&CountMatrix> = mats.into_iter().collect();
         let n_cols = mats.iter().map(|m| m.n_cols).max().unwrap_or(0);
         let mut out = CountMatrix::zeros(n_rows, n_cols, 0.0);

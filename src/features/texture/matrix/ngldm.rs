@@ -7,12 +7,7 @@ use crate::features::texture::grid::{step, Grid};
 
 /// NGLDM over the linear `neighbourhood` offsets (grid padded by ≥ δ); columns
 /// j = 1..=neighbourhood size + 1.
-pub fn ngldm_matrix(
-    grid: &Grid,
-    n_levels: usize,
-    neighbourhood: &[isize],
-    alpha: u32,
-) -> CountMatrix {
+pub fn ngldm_matrix(grid: &Grid, n_levels: usize, neighbourhood: &[isize], alpha: u32) -> CountMatrix {
     let n_cols = neighbourhood.len() + 1;
     let mut mat = CountMatrix::zeros(n_levels, n_cols, grid.n_roi as f64);
     for (idx, &l) in grid.levels.iter().enumerate() {

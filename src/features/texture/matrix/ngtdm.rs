@@ -19,10 +19,7 @@ impl Ngtdm {
 
     /// Merge by summing n_i and s_i (IBSI 2.5D aggregation).
     pub fn merge<'a>(n_levels: usize, parts: impl IntoIterator<Item = &'a Ngtdm>) -> Ngtdm {
-        let mut out = Ngtdm {
-            n: vec![0.0; n_levels],
-            s: vec![0.0; n_levels],
-        };
+        let mut out = Ngtdm { n: vec![0.0; n_levels], s: vec![0.0; n_levels] };
         for p in parts {
             for i in 0..n_levels.min(p.n.len()) {
                 out.n[i] += p.n[i];
@@ -35,10 +32,7 @@ impl Ngtdm {
 
 /// Build the NGTDM over the linear `neighbourhood` offsets (grid padded by ≥ δ).
 pub fn ngtdm_matrix(grid: &Grid, n_levels: usize, neighbourhood: &[isize]) -> Ngtdm {
-    let mut out = Ngtdm {
-        n: vec![0.0; n_levels],
-        s: vec![0.0; n_levels],
-    };
+    let mut out = Ngtdm { n: vec![0.0; n_levels], s: vec![0.0; n_levels] };
     for (idx, &l) in grid.levels.iter().enumerate() {
         if l == 0 {
             continue;

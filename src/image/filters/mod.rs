@@ -1,0 +1,107 @@
+//! Derived images ("image types") exactly as PyRadiomics 3.1 computes them
+//! (`radiomics/imageoperations.py`: getOriginalImage, getLoGImage, getWaveletImage,
+//! getSquareImage, getSquareRootImage, getLogarithmImage, getExponentialImage, getGradientImage,
+//! getLBP2DImage), with the SimpleITK / PyWavelets / scikit-image semantics they rely on.
+//! Each filter runs on the whole image it is given (PyRadiomics filters the full, or pre-cropped,
+//! image before cropping to the ROI). This module must not crop, resample, discretise or
+//! compute features; callers crop (e.g. `image::roi::bounding_box(mask, pad)` + `crop`) first.
+
+pub mod gradient;
+pub mod intensity;
+pub mod lbp2d;
+pub mod log;
+mod settings;
+pub mod wavelet;
+mod wavelet_coeffs;
+
+use super::volume::Volume;
+pub use lbp2d::LbpMethod;
+pub use settings::spec_from_pyradiomics;
+pub use wavelet::wavelet_names;
+
+/// One PyRadiomics image type with its settings (PyRadiomics setting names in brackets).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterSpec {
+    /// The image itself, named `original`.
+    Original,
+    /// Laplacian of Gaussian per sigma in mm [`sigma`], names `log-sigma-<sigma>-mm-3D`.
+    Log { sigma_mm: Vec<f64> },
+    /// Undecimated wavelet [`wavelet`, `start_level`, `level`], names `wavelet-LLH` … `wavelet-LLL`.
+    Wavelet { wavelet: String, start_level: u32, level: u32 },
+    /// `square`.
+    Square,
+    /// `squareroot`.
+    SquareRoot,
+    /// `logarithm`.
+    Logarithm,
+    /// `exponential`.
+    Exponential,
+    /// `gradient` [`gradientUseSpacing`].
+    Gradient { use_spacing: bool },
+    /// `lbp-2D` [`lbp2DRadius`, `lbp2DSamples`, `lbp2DMethod`, `force2Ddimension`].
+    /// `force_2d_dimension` is PyRadiomics' numpy axis: 0 = slices of constant k (axial),
+    /// 1 = constant j, 2 = constant i.
+    Lbp2d { radius: f64, samples: u32, method: LbpMethod, force_2d_dimension: usize },
+}
+
+impl FilterSpec {
+    /// PyRadiomics' defaults for the wavelet image type: coif1, start_level 0, level 1.
+    pub fn default_wavelet() -> Self {
+        FilterSpec::Wavelet { wavelet: "coif1".to_string(), start_level: 0, level: 1 }
+    }
+
+    /// PyRadiomics' defaults for LBP2D: radius 1, 8 samples, 'uniform', force2Ddimension 0.
+    pub fn default_lbp2d() -> Self {
+        FilterSpec::Lbp2d { radius: 1.0, samples: 8, method: LbpMethod::Uniform, force_2d_dimension: 0 }
+    }
+}
+
+/// Why a derived image could not be computed.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum FilterError {
+    #[error("invalid filter setting: {0}")]
+    InvalidSetting(String),
+    #[error("unknown wavelet '{0}'; supported: haar, db1-db4, sym2-sym4, coif1-coif2")]
+    UnknownWavelet(String),
+    #[error("image {shape:?} and mask {mask_shape:?} differ in shape; image types need the mask on the image grid")]
+    MaskShape { shape: [usize; 3], mask_shape: [usize; 3] },
+    #[error("image is all zero: the {0} filter scales by max |x| and is undefined (PyRadiomics would give NaN)")]
+    AllZero(&'static str),
+    #[error("image too small: {0}")]
+    TooSmall(String),
+    #[error("empty image: every axis needs at least one voxel")]
+    EmptyImage,
+}
+
+/// Compute the derived images of one image type, named as PyRadiomics names them, in
+/// PyRadiomics' order. LoG sigmas PyRadiomics skips (image < 4 voxels along an axis, or
+/// size < ceil(sigma/spacing)+1) are left out, as PyRadiomics leaves them out.
+pub fn apply(
+    image: &Volume<f32>,
+    mask: &Volume<u8>,
+    spec: &FilterSpec,
+) -> Result<Vec<(String, Volume<f32>)>, FilterError> {
+    if image.shape() != mask.shape() {
+        return Err(FilterError::MaskShape { shape: image.shape(), mask_shape: mask.shape() });
+    }
+    if image.shape().contains(&0) {
+        return Err(FilterError::EmptyImage);
+    }
+    match spec {
+        FilterSpec::Original => Ok(vec![("original".to_string(), image.clone())]),
+        FilterSpec::Log { sigma_mm } => log::log_images(image, sigma_mm),
+        FilterSpec::Wavelet { wavelet, start_level, level } => {
+            wavelet::wavelet_images(image, wavelet, *start_level, *level)
+        }
+        FilterSpec::Square => Ok(vec![("square".to_string(), intensity::square(image)?)]),
+        FilterSpec::SquareRoot => Ok(vec![("squareroot".to_string(), intensity::square_root(image))]),
+        FilterSpec::Logarithm => Ok(vec![("logarithm".to_string(), intensity::logarithm(image)?)]),
+        FilterSpec::Exponential => Ok(vec![("exponential".to_string(), intensity::exponential(image)?)]),
+        FilterSpec::Gradient { use_spacing } => {
+            Ok(vec![("gradient".to_string(), gradient::gradient_magnitude(image, *use_spacing))])
+        }
+        FilterSpec::Lbp2d { radius, samples, method, force_2d_dimension } => {
+            Ok(vec![("lbp-2D".to_string(), lbp2d::lbp2d(image, *radius, *samples, *method, *force_2d_dimension)?)])
+        }
+    }
+}
