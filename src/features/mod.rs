@@ -10,6 +10,7 @@ pub mod ibsi_table;
 pub mod ivh;
 pub mod local_intensity;
 pub mod morphology;
+pub mod pyrad;
 pub mod settings;
 pub mod stats;
 pub mod table;

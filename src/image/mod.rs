@@ -1,4 +1,5 @@
 //! Images: the shared `Volume` type, file IO (NIfTI, NRRD) and ROI geometry.
+pub mod dicom;
 pub mod edt;
 pub mod error;
 pub mod filters;

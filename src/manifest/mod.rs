@@ -44,7 +44,8 @@ pub fn load(path: &Path) -> Result<Study, ManifestError> {
 
 /// Parse and validate manifest text.
 pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-    let manifest: Manifest = toml::from_str(text).map_err(|e| error::from_toml(text, e))?;
+    let mut manifest: Manifest = toml::from_str(text).map_err(|e| error::from_toml(text, e))?;
     types::validate(&manifest)?;
+    manifest.expand_sequence_grids();
     Ok(manifest)
 }

@@ -347,6 +347,18 @@ pub enum SelectStep {
     KBest { k: usize },
     /// Survival: keep features whose univariate Cox (Efron) Wald p < `p`.
     Cox { p: f64 },
+    /// Keep the top `pct` percent of features by Mann–Whitney p (binary).
+    Percentile { pct: f64 },
+    /// Minimum-redundancy maximum-relevance (FCQ: ANOVA F / mean |r|), `k` features (binary).
+    Mrmr { k: usize },
+    /// Recursive feature elimination with an L2 logistic model (scikit-learn's C), down to `k`.
+    Rfe {
+        k: usize,
+        #[serde(default = "one")]
+        c: f64,
+        #[serde(default = "one_usize")]
+        step: usize,
+    },
 }
 
 fn five() -> usize {
@@ -368,7 +380,8 @@ pub enum LambdaRule {
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     pub name: String,
-    /// "logistic" (binary outcome) or "cox" (survival outcome, Efron ties).
+    /// "logistic", "random_forest", "svm" or "gradient_boosting" (binary outcome), or "cox"
+    /// (survival outcome, Efron ties).
     pub kind: String,
     /// "none" or "l2".
     #[serde(default = "default_penalty")]
@@ -382,6 +395,22 @@ pub struct ModelSpec {
     /// Sequences whose features this model may use (default: all).
     #[serde(default)]
     pub sequences: Option<Vec<String>>,
+    /// Expand into one model per non-empty combination of `sequences` (or of all sequences),
+    /// named `<name>_<SEQ1+SEQ2>`, reported as one table (e.g. T2WI, AP, PVP, T2WI+AP, …).
+    #[serde(default)]
+    pub sequence_grid: bool,
+    /// random_forest / gradient_boosting: number of trees (500 / 100).
+    #[serde(default)]
+    pub n_trees: Option<usize>,
+    /// random_forest / gradient_boosting: maximum tree depth (none / 3).
+    #[serde(default)]
+    pub max_depth: Option<usize>,
+    /// gradient_boosting: shrinkage (0.1).
+    #[serde(default)]
+    pub learning_rate: Option<f64>,
+    /// svm: "linear" or "rbf" (default "rbf"; γ = "scale" as scikit-learn).
+    #[serde(default)]
+    pub kernel: Option<String>,
 }
 
 fn default_penalty() -> String {
@@ -655,6 +684,33 @@ fn unique<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Result<(), Man
 }
 
 impl Manifest {
+    /// Expand `sequence_grid` models into one model per non-empty combination of sequences
+    /// (in manifest order), leaving other models as they are.
+    pub fn expand_sequence_grids(&mut self) {
+        let all: Vec<String> = self.sequences.iter().map(|s| s.name.clone()).collect();
+        let mut out = Vec::new();
+        for m in &self.models {
+            if !m.sequence_grid {
+                out.push(m.clone());
+                continue;
+            }
+            let seqs = m.sequences.clone().unwrap_or_else(|| all.clone());
+            let n = seqs.len();
+            let mut subsets: Vec<Vec<String>> = (1u32..(1 << n))
+                .map(|mask| (0..n).filter(|i| mask & (1 << i) != 0).map(|i| seqs[i].clone()).collect())
+                .collect();
+            subsets.sort_by_key(|s| s.len());
+            for s in subsets {
+                let mut e = m.clone();
+                e.name = format!("{}_{}", m.name, s.join("+"));
+                e.sequences = Some(s);
+                e.sequence_grid = false;
+                out.push(e);
+            }
+        }
+        self.models = out;
+    }
+
     /// Clinical columns the study reads: `[cohort] clinical` plus every non-radiomics model input.
     pub fn cohort_clinical_inputs(&self) -> Vec<String> {
         let mut out = self.cohort.clinical.clone();

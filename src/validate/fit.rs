@@ -10,6 +10,7 @@ use crate::model::logistic::{self, LogisticFit, LogisticOptions, Penalty};
 use crate::select::correlation::correlation_filter;
 use crate::select::scale::Scaler;
 use crate::select::univariate;
+use crate::select::{kbest, mrmr, rfe};
 use ndarray::{Array1, Array2, Axis};
 
 /// Features left after one selection step (for the report's funnel table).
@@ -23,6 +24,9 @@ pub struct StepTrace {
 #[derive(Debug, Clone)]
 pub enum Fitted {
     Logistic(LogisticFit),
+    Forest(crate::model::forest::RandomForest),
+    Svm(crate::model::platt::CalibratedSvm),
+    Boosting(crate::model::boosting::GradientBoosting),
     /// Cox proportional hazards (Efron ties): coefficients on the standardised scale.
     Cox {
         coef: Array1<f64>,
@@ -48,6 +52,9 @@ impl FittedModel {
         match &self.fit {
             Fitted::Logistic(f) => logistic::predict_proba(f, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
             Fitted::Cox { coef } => xs.dot(coef).to_vec(),
+            Fitted::Forest(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
+            Fitted::Svm(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
+            Fitted::Boosting(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
         }
     }
 
@@ -56,6 +63,7 @@ impl FittedModel {
         match &self.fit {
             Fitted::Logistic(f) => (f.intercept, f.coef.to_vec()),
             Fitted::Cox { coef } => (0.0, coef.to_vec()),
+            Fitted::Forest(_) | Fitted::Svm(_) | Fitted::Boosting(_) => (f64::NAN, vec![f64::NAN; self.columns.len()]),
         }
     }
 }
@@ -96,17 +104,56 @@ pub fn fit_split(
         };
         Fitted::Cox { coef }
     } else {
-        let penalty = match spec.penalty.as_str() {
-            "l2" => Penalty::L2 { c: spec.c },
-            _ => Penalty::None,
-        };
-        let opts = LogisticOptions { penalty, ..Default::default() };
-        Fitted::Logistic(
-            logistic::fit_logistic(scaled.x(), scaled.y(), &opts)
-                .map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?,
-        )
+        fit_classifier(&scaled, spec, seed).map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?
     };
     Ok(FittedModel { columns, scaler, fit, trace })
+}
+
+/// A binary classifier on scaled training rows.
+fn fit_classifier(train: &TrainSet, spec: &ModelSpec, seed: u64) -> Result<Fitted, crate::model::ModelError> {
+    use crate::model::{boosting, forest, platt, svm};
+    let yb: Vec<bool> = train.y().iter().map(|&v| v == 1.0).collect();
+    let x = train.x().view();
+    Ok(match spec.kind.as_str() {
+        "random_forest" => {
+            let mut p = forest::ForestParams { seed, max_depth: spec.max_depth, ..Default::default() };
+            if let Some(n) = spec.n_trees {
+                p.n_trees = n;
+            }
+            Fitted::Forest(forest::fit_random_forest(x, &yb, &p)?)
+        }
+        "gradient_boosting" => {
+            let mut p = boosting::BoostingParams { seed, ..Default::default() };
+            if let Some(n) = spec.n_trees {
+                p.n_trees = n;
+            }
+            if let Some(d) = spec.max_depth {
+                p.max_depth = d;
+            }
+            if let Some(l) = spec.learning_rate {
+                p.learning_rate = l;
+            }
+            Fitted::Boosting(boosting::fit_gradient_boosting(x, &yb, &p)?)
+        }
+        "svm" => {
+            let kernel = match spec.kernel.as_deref() {
+                Some("linear") => svm::Kernel::Linear,
+                _ => svm::Kernel::Rbf { gamma: None },
+            };
+            let params = svm::SvmParams { kernel, c: spec.c, ..Default::default() };
+            let minority = yb.iter().filter(|&&v| v).count().min(yb.iter().filter(|&&v| !v).count());
+            let folds = platt::stratified_kfold_unshuffled(&yb, minority.clamp(2, 5))?;
+            Fitted::Svm(platt::fit_calibrated_svm(x, &yb, &params, &folds)?)
+        }
+        _ => {
+            let penalty = match spec.penalty.as_str() {
+                "l2" => Penalty::L2 { c: spec.c },
+                _ => Penalty::None,
+            };
+            let opts = LogisticOptions { penalty, ..Default::default() };
+            Fitted::Logistic(logistic::fit_logistic(train.x(), train.y(), &opts)?)
+        }
+    })
 }
 
 /// Survival outcome of a training set.
@@ -128,6 +175,9 @@ fn step_label(step: &SelectStep) -> String {
         }
         SelectStep::KBest { k } => format!("{k} best (univariate p)"),
         SelectStep::Cox { p } => format!("univariate Cox p < {p}"),
+        SelectStep::Percentile { pct } => format!("top {pct}% (Mann–Whitney p)"),
+        SelectStep::Mrmr { k } => format!("mRMR (FCQ) k = {k}"),
+        SelectStep::Rfe { k, c, .. } => format!("RFE (L2 logistic, C = {c}) to {k}"),
     }
 }
 
@@ -147,13 +197,24 @@ fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<
             let pv = cox_pvalues(train);
             (0..p).filter(|&j| pv[j] < *alpha).collect()
         }
-        SelectStep::KBest { k } => {
-            let pv = if is_survival(train) { cox_pvalues(train) } else { mwu_pvalues(x, y) };
+        SelectStep::KBest { k } if is_survival(train) => {
+            let pv = cox_pvalues(train);
             let mut order: Vec<usize> = (0..p).collect();
             order.sort_by(|&a, &b| pv[a].total_cmp(&pv[b]).then(a.cmp(&b)));
             let mut keep: Vec<usize> = order.into_iter().take(*k).collect();
             keep.sort_unstable();
             keep
+        }
+        SelectStep::KBest { k } => kbest::k_best(x, y, kbest::UnivariateScore::MannWhitneyP, *k),
+        SelectStep::Percentile { pct } => kbest::percentile_best(x, y, kbest::UnivariateScore::MannWhitneyP, *pct),
+        SelectStep::Mrmr { k } => {
+            let mut keep = mrmr::mrmr_fcq(x, y, (*k).min(p));
+            keep.sort_unstable();
+            keep
+        }
+        SelectStep::Rfe { k, c, step } => {
+            let opts = rfe::RfeOptions { c: *c, step: rfe::RfeStep::Count((*step).max(1)), standardize: true };
+            rfe::rfe_logistic(x, y, (*k).min(p), &opts)?.selected
         }
         SelectStep::Correlation { max_abs_r } => {
             let rel = relevance(train);

@@ -1,0 +1,234 @@
+//! PyRadiomics GLCM (`glcm.py` + `cmatrices.c`): one matrix per mono-directional offset of
+//! every requested distance (13 in 3D for distance 1), symmetrised, optionally summed with
+//! `weightingNorm` weights, empty directions dropped, features averaged over directions
+//! (numpy `nanmean`). Grey levels absent from the ROI are removed; i, j are grey values.
+//! This module must not merge directions unless `weightingNorm` asks for it.
+
+use super::angles::angles;
+use super::binning::{discretise, Discretised};
+use super::eigen::general_eigenvalues;
+use super::roi::RoiArrays;
+use super::settings::PyradSettings;
+use super::{nanmean, PyradError};
+
+const EPS: f64 = f64::EPSILON;
+
+/// Count co-occurrences per offset: `P[a][i·ng + j]` over present grey levels.
+fn count_matrices(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize], ngp: usize) -> Vec<Vec<f64>> {
+    let sh = d.levels.shape();
+    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
+    let mut p = vec![vec![0.0; ngp * ngp]; offsets.len()];
+    for ((z, y, x), &m) in d.mask.indexed_iter() {
+        if !m {
+            continue;
+        }
+        let gi = pos[d.levels[[z, y, x]] as usize];
+        for (a, off) in offsets.iter().enumerate() {
+            let (nz, ny, nx) = (z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]);
+            if nz < 0 || ny < 0 || nx < 0 || nz >= size[0] || ny >= size[1] || nx >= size[2] {
+                continue;
+            }
+            let n = [nz as usize, ny as usize, nx as usize];
+            if d.mask[n] {
+                p[a][gi * ngp + pos[d.levels[n] as usize]] += 1.0;
+            }
+        }
+    }
+    p
+}
+
+/// PyRadiomics direction weight for `weightingNorm` (GLCM variant: exp(−‖d‖²)).
+fn weight(norm: &str, off: &[i64; 3], spacing: [f64; 3]) -> f64 {
+    let v: Vec<f64> = (0..3).map(|k| off[k].abs() as f64 * spacing[k]).collect();
+    match norm {
+        "infinity" => (-v.iter().cloned().fold(f64::NEG_INFINITY, f64::max).powi(2)).exp(),
+        "euclidean" => (-v.iter().map(|x| x * x).sum::<f64>()).exp(),
+        "manhattan" => (-v.iter().sum::<f64>().powi(2)).exp(),
+        _ => 1.0,
+    }
+}
+
+/// All GLCM features (PyRadiomics names) of the ROI.
+pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
+    let d = discretise(roi, settings)?;
+    let sh = d.levels.shape();
+    let force = settings.force2D.then_some(settings.force2Ddimension);
+    let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, false, force);
+    if offsets.is_empty() {
+        return Err(PyradError::Feature { class: "glcm", msg: "no valid offsets for this ROI".into() });
+    }
+    let mut pos = vec![0usize; d.ng as usize + 1];
+    for (k, &g) in d.gray_levels.iter().enumerate() {
+        pos[g as usize] = k;
+    }
+    let ngp = d.gray_levels.len();
+    let mut mats = count_matrices(&d, &offsets, &pos, ngp);
+    if settings.symmetricalGLCM {
+        for p in mats.iter_mut() {
+            let t: Vec<f64> = (0..ngp * ngp).map(|k| p[(k % ngp) * ngp + k / ngp]).collect();
+            for (a, b) in p.iter_mut().zip(t) {
+                *a += b;
+            }
+        }
+    }
+    if let Some(norm) = &settings.weightingNorm {
+        let mut sum = vec![0.0; ngp * ngp];
+        for (p, off) in mats.iter().zip(&offsets) {
+            let w = weight(norm, off, roi.spacing);
+            for (s, v) in sum.iter_mut().zip(p) {
+                *s += v * w;
+            }
+        }
+        mats = vec![sum];
+    }
+    if mats.len() > 1 {
+        mats.retain(|p| p.iter().sum::<f64>() != 0.0);
+    }
+    let g: Vec<f64> = d.gray_levels.iter().map(|&x| x as f64).collect();
+    let per_angle: Vec<Vec<f64>> = mats
+        .iter()
+        .map(|p| {
+            let s: f64 = p.iter().sum();
+            let pn: Vec<f64> = p.iter().map(|v| if s == 0.0 { f64::NAN } else { v / s }).collect();
+            angle_features(&pn, &g, d.ng as usize)
+        })
+        .collect();
+    let mean = |k: usize| nanmean(&per_angle.iter().map(|f| f[k]).collect::<Vec<_>>());
+    Ok(NAMES.iter().enumerate().map(|(k, n)| (*n, mean(k))).collect())
+}
+
+const NAMES: [&str; 24] = [
+    "Autocorrelation",
+    "ClusterProminence",
+    "ClusterShade",
+    "ClusterTendency",
+    "Contrast",
+    "Correlation",
+    "DifferenceAverage",
+    "DifferenceEntropy",
+    "DifferenceVariance",
+    "Id",
+    "Idm",
+    "Idmn",
+    "Idn",
+    "Imc1",
+    "Imc2",
+    "InverseVariance",
+    "JointAverage",
+    "JointEnergy",
+    "JointEntropy",
+    "MCC",
+    "MaximumProbability",
+    "SumAverage",
+    "SumEntropy",
+    "SumSquares",
+];
+
+/// Features of one normalised matrix `p` (row i, column j over grey values `g`), in NAMES order.
+fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
+    let n = g.len();
+    let at = |i: usize, j: usize| p[i * n + j];
+    let px: Vec<f64> = (0..n).map(|i| (0..n).map(|j| at(i, j)).sum()).collect();
+    let py: Vec<f64> = (0..n).map(|j| (0..n).map(|i| at(i, j)).sum()).collect();
+    let ux: f64 = (0..n).map(|i| g[i] * px[i]).sum();
+    let uy: f64 = (0..n).map(|j| g[j] * py[j]).sum();
+    let mut pxy_sum = vec![0.0; 2 * ng + 1];
+    let mut pxy_diff = vec![0.0; ng];
+    let (mut ac, mut cp, mut cs, mut ct, mut con, mut ss) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut sigx, mut sigy, mut corm, mut ene, mut hxy, mut hxy1, mut hxy2) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut maxp = f64::NEG_INFINITY;
+    for i in 0..n {
+        for j in 0..n {
+            let v = at(i, j);
+            let (gi, gj) = (g[i], g[j]);
+            pxy_sum[(gi + gj) as usize] += v;
+            pxy_diff[(gi - gj).abs() as usize] += v;
+            ac += v * gi * gj;
+            let c = gi + gj - ux - uy;
+            cp += v * c.powi(4);
+            cs += v * c.powi(3);
+            ct += v * c * c;
+            con += v * (gi - gj).powi(2);
+            ss += v * (gi - ux).powi(2);
+            sigx += v * (gi - ux).powi(2);
+            sigy += v * (gj - uy).powi(2);
+            corm += v * (gi - ux) * (gj - uy);
+            ene += v * v;
+            hxy -= v * (v + EPS).log2();
+            let pp = px[i] * py[j];
+            hxy1 -= v * (pp + EPS).log2();
+            hxy2 -= pp * (pp + EPS).log2();
+            maxp = maxp.max(v);
+        }
+    }
+    let (sigx, sigy) = (sigx.sqrt(), sigy.sqrt());
+    let corr = if sigx * sigy == 0.0 { 1.0 } else { corm / (sigx * sigy + EPS) };
+    let diffs = &pxy_diff;
+    let da: f64 = diffs.iter().enumerate().map(|(k, v)| k as f64 * v).sum();
+    let de: f64 = -diffs.iter().map(|v| v * (v + EPS).log2()).sum::<f64>();
+    let dv: f64 = diffs.iter().enumerate().map(|(k, v)| v * (k as f64 - da).powi(2)).sum();
+    let ngf = ng as f64;
+    let id: f64 = diffs.iter().enumerate().map(|(k, v)| v / (1.0 + k as f64)).sum();
+    let idm: f64 = diffs.iter().enumerate().map(|(k, v)| v / (1.0 + (k * k) as f64)).sum();
+    let idmn: f64 = diffs.iter().enumerate().map(|(k, v)| v / (1.0 + (k * k) as f64 / (ngf * ngf))).sum();
+    let idn: f64 = diffs.iter().enumerate().map(|(k, v)| v / (1.0 + k as f64 / ngf)).sum();
+    let iv: f64 = diffs.iter().enumerate().skip(1).map(|(k, v)| v / (k * k) as f64).sum();
+    let sums = &pxy_sum[2..];
+    let sa: f64 = sums.iter().enumerate().map(|(k, v)| (k + 2) as f64 * v).sum();
+    let se: f64 = -sums.iter().map(|v| v * (v + EPS).log2()).sum::<f64>();
+    let hx: f64 = -px.iter().map(|v| v * (v + EPS).log2()).sum::<f64>();
+    let hy: f64 = -py.iter().map(|v| v * (v + EPS).log2()).sum::<f64>();
+    let div = hx.max(hy);
+    let imc1 = if div != 0.0 { (hxy - hxy1) / div } else { 0.0 };
+    let imc2 = if hxy2 == hxy { 0.0 } else { (1.0 - (-2.0 * (hxy2 - hxy)).exp()).sqrt() };
+    vec![
+        ac,
+        cp,
+        cs,
+        ct,
+        con,
+        corr,
+        da,
+        de,
+        dv,
+        id,
+        idm,
+        idmn,
+        idn,
+        imc1,
+        imc2,
+        iv,
+        ux,
+        ene,
+        hxy,
+        mcc(p, &px, &py, n),
+        maxp,
+        sa,
+        se,
+        ss,
+    ]
+}
+
+/// Maximal correlation coefficient: √(second largest eigenvalue) of
+/// Q(i,j) = Σ_k p(i,k)·p(j,k) / (px(i)·py(k) + ε), as PyRadiomics (numpy eigvals, sorted).
+fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
+    if n < 2 {
+        return 1.0;
+    }
+    let q: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| (0..n).map(|k| p[i * n + k] * p[j * n + k] / (px[i] * py[k] + EPS)).sum()).collect())
+        .collect();
+    if q.iter().flatten().any(|v| !v.is_finite()) {
+        return f64::NAN;
+    }
+    let Some(mut ev) = general_eigenvalues(q) else { return f64::NAN };
+    ev.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let complex = ev.iter().any(|e| e.1 != 0.0);
+    let (re, im) = ev[ev.len() - 2];
+    if complex {
+        // Real part of the principal complex square root.
+        (((re * re + im * im).sqrt() + re) / 2.0).sqrt()
+    } else {
+        re.sqrt()
+    }
+}

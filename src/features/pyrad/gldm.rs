@@ -1,0 +1,88 @@
+//! PyRadiomics GLDM (`gldm.py` + `cmatrices.c`): for each ROI voxel, the number of ROI
+//! neighbours (bidirectional offsets of every `distances` entry) whose discretised level
+//! differs by ≤ `gldm_a`; matrix grey level × (dependence + 1).
+//! This module must not add IBSI's NGLDM-only features.
+
+use super::angles::angles;
+use super::binning::discretise;
+use super::roi::RoiArrays;
+use super::settings::PyradSettings;
+use super::PyradError;
+
+/// All GLDM features (PyRadiomics names) of the ROI.
+pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
+    let d = discretise(roi, settings)?;
+    let sh = d.levels.shape();
+    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
+    let force = settings.force2D.then_some(settings.force2Ddimension);
+    let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
+    let mut pos = vec![0usize; d.ng as usize + 1];
+    for (k, &g) in d.gray_levels.iter().enumerate() {
+        pos[g as usize] = k;
+    }
+    let ngp = d.gray_levels.len();
+    let nd = offsets.len() + 1;
+    let mut p = vec![0.0; ngp * nd];
+    for ((z, y, x), &m) in d.mask.indexed_iter() {
+        if !m {
+            continue;
+        }
+        let g = d.levels[[z, y, x]] as i64;
+        let mut dep = 0usize;
+        for off in &offsets {
+            let q = [z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]];
+            if (0..3).any(|k| q[k] < 0 || q[k] >= size[k]) {
+                continue;
+            }
+            let qi = [q[0] as usize, q[1] as usize, q[2] as usize];
+            if d.mask[qi] && (g - d.levels[qi] as i64).abs() <= settings.gldm_a {
+                dep += 1;
+            }
+        }
+        p[pos[g as usize] * nd + dep] += 1.0;
+    }
+    let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
+    let pg: Vec<f64> = (0..ngp).map(|g| p[g * nd..(g + 1) * nd].iter().sum()).collect();
+    let pd: Vec<f64> = (0..nd).map(|j| (0..ngp).map(|g| p[g * nd + j]).sum()).collect();
+    let jv = |j: usize| (j + 1) as f64;
+    let mut nz: f64 = pd.iter().sum();
+    if nz == 0.0 {
+        nz = 1.0;
+    }
+    let ui: f64 = (0..ngp).map(|g| pg[g] / nz * iv[g]).sum();
+    let uj: f64 = (0..nd).map(|j| pd[j] / nz * jv(j)).sum();
+    let (mut de, mut sdlg, mut sdhg, mut ldlg, mut ldhg) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for g in 0..ngp {
+        let i2 = iv[g] * iv[g];
+        for j in 0..nd {
+            let v = p[g * nd + j];
+            if v == 0.0 {
+                continue;
+            }
+            let j2 = jv(j) * jv(j);
+            let pn = v / nz;
+            de -= pn * (pn + f64::EPSILON).log2();
+            sdlg += v / (i2 * j2);
+            sdhg += v * i2 / j2;
+            ldlg += v * j2 / i2;
+            ldhg += v * i2 * j2;
+        }
+    }
+    let dn = pd.iter().map(|v| v * v).sum::<f64>();
+    Ok(vec![
+        ("DependenceEntropy", de),
+        ("DependenceNonUniformity", dn / nz),
+        ("DependenceNonUniformityNormalized", dn / (nz * nz)),
+        ("DependenceVariance", (0..nd).map(|j| pd[j] / nz * (jv(j) - uj).powi(2)).sum()),
+        ("GrayLevelNonUniformity", pg.iter().map(|v| v * v).sum::<f64>() / nz),
+        ("GrayLevelVariance", (0..ngp).map(|g| pg[g] / nz * (iv[g] - ui).powi(2)).sum()),
+        ("HighGrayLevelEmphasis", (0..ngp).map(|g| pg[g] * iv[g] * iv[g]).sum::<f64>() / nz),
+        ("LargeDependenceEmphasis", (0..nd).map(|j| pd[j] * jv(j) * jv(j)).sum::<f64>() / nz),
+        ("LargeDependenceHighGrayLevelEmphasis", ldhg / nz),
+        ("LargeDependenceLowGrayLevelEmphasis", ldlg / nz),
+        ("LowGrayLevelEmphasis", (0..ngp).map(|g| pg[g] / (iv[g] * iv[g])).sum::<f64>() / nz),
+        ("SmallDependenceEmphasis", (0..nd).map(|j| pd[j] / (jv(j) * jv(j))).sum::<f64>() / nz),
+        ("SmallDependenceHighGrayLevelEmphasis", sdhg / nz),
+        ("SmallDependenceLowGrayLevelEmphasis", sdlg / nz),
+    ])
+}

@@ -1,0 +1,77 @@
+//! PyRadiomics NGTDM (`ngtdm.py` + `cmatrices.c`): for each ROI voxel, |level − mean level of
+//! its ROI neighbours| (bidirectional offsets of every `distances` entry; 0 without
+//! neighbours), summed per grey level. This module must not exclude neighbour-less voxels.
+
+use super::angles::angles;
+use super::binning::discretise;
+use super::roi::RoiArrays;
+use super::settings::PyradSettings;
+use super::PyradError;
+
+/// All NGTDM features (PyRadiomics names) of the ROI.
+pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
+    let d = discretise(roi, settings)?;
+    let sh = d.levels.shape();
+    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
+    let force = settings.force2D.then_some(settings.force2Ddimension);
+    let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
+    let ng = d.ng as usize;
+    let mut count = vec![0.0f64; ng];
+    let mut s = vec![0.0f64; ng];
+    for ((z, y, x), &m) in d.mask.indexed_iter() {
+        if !m {
+            continue;
+        }
+        let g = d.levels[[z, y, x]];
+        let (mut c, mut sum) = (0.0f64, 0.0f64);
+        for off in &offsets {
+            let q = [z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]];
+            if (0..3).any(|k| q[k] < 0 || q[k] >= size[k]) {
+                continue;
+            }
+            let qi = [q[0] as usize, q[1] as usize, q[2] as usize];
+            if d.mask[qi] {
+                c += 1.0;
+                sum += d.levels[qi] as f64;
+            }
+        }
+        let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
+        count[g as usize - 1] += 1.0;
+        s[g as usize - 1] += diff;
+    }
+    let keep: Vec<usize> = (0..ng).filter(|&k| count[k] > 0.0).collect();
+    let iv: Vec<f64> = keep.iter().map(|&k| (k + 1) as f64).collect();
+    let n: Vec<f64> = keep.iter().map(|&k| count[k]).collect();
+    let si: Vec<f64> = keep.iter().map(|&k| s[k]).collect();
+    let nvp: f64 = n.iter().sum();
+    let p: Vec<f64> = n.iter().map(|v| v / nvp).collect();
+    let ngp = keep.len() as f64;
+    let m = keep.len();
+
+    let sum_ps: f64 = (0..m).map(|i| p[i] * si[i]).sum();
+    let coarseness = if sum_ps != 0.0 { 1.0 / sum_ps } else { 1e6 };
+    let sum_s: f64 = si.iter().sum();
+    let (mut c1, mut absdiff, mut complexity, mut strength) = (0.0, 0.0, 0.0, 0.0);
+    for i in 0..m {
+        for j in 0..m {
+            let dij = iv[i] - iv[j];
+            c1 += p[i] * p[j] * dij * dij;
+            absdiff += (iv[i] * p[i] - iv[j] * p[j]).abs();
+            let div = p[i] + p[j];
+            let div = if div == 0.0 { 1.0 } else { div };
+            complexity += dij.abs() * (p[i] * si[i] + p[j] * si[j]) / div;
+            strength += (p[i] + p[j]) * dij * dij;
+        }
+    }
+    let div = ngp * (ngp - 1.0);
+    let contrast = if div != 0.0 { c1 * sum_s / nvp / div } else { 0.0 };
+    let busyness = if absdiff != 0.0 { sum_ps / absdiff } else { 0.0 };
+    let strength = if sum_s != 0.0 { strength / sum_s } else { 0.0 };
+    Ok(vec![
+        ("Busyness", busyness),
+        ("Coarseness", coarseness),
+        ("Complexity", complexity / nvp),
+        ("Contrast", contrast),
+        ("Strength", strength),
+    ])
+}
