@@ -19,6 +19,15 @@ struct Cli {
     /// Folder for generated synthetic cohorts (default data/synthetic).
     #[arg(long, global = true)]
     data: Option<PathBuf>,
+    /// Feature cache folder (default data/cache, or <--data>/.cache).
+    #[arg(long, global = true)]
+    cache: Option<PathBuf>,
+    /// Neither read nor write the feature cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
+    /// Print stage wall times (to modelling, modelling, writing) to stderr after `run`.
+    #[arg(long, global = true)]
+    timings: bool,
 }
 
 #[derive(Subcommand)]
@@ -34,6 +43,22 @@ enum Command {
     Check { manifest: PathBuf },
     /// Generate the synthetic cohort only.
     Synth { manifest: PathBuf },
+    /// Extract one shard of the cohort's patients (contiguous, by table order) into a folder.
+    Shard {
+        manifest: PathBuf,
+        /// Which shard: i/n (1 ≤ i ≤ n).
+        #[arg(long)]
+        shard: radstudy::pipeline::shard::ShardSpec,
+        /// Folder for the shard's feature tables.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Merge shard folders into the feature cache; `run` then skips extraction.
+    Merge {
+        manifest: PathBuf,
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+    },
     /// Score the IBSI feature engine against the IBSI 1 reference values.
     Ibsi {
         /// Folder holding `ibsi/` (default ../shared/reference).
@@ -50,16 +75,42 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let opts = radstudy::pipeline::RunOptions { quiet: cli.quiet, data_dir: cli.data.clone() };
+    let opts = radstudy::pipeline::RunOptions {
+        quiet: cli.quiet,
+        data_dir: cli.data.clone(),
+        cache_dir: cli.cache.clone(),
+        no_cache: cli.no_cache,
+    };
     let result = match cli.command {
-        Command::Run { manifest, out } => radstudy::pipeline::run(&manifest, out.as_deref(), &opts).map(|out| {
-            if !cli.quiet {
-                eprintln!("report written to {}", out.display());
-            }
-        }),
+        Command::Run { manifest, out } => {
+            radstudy::pipeline::run_timed(&manifest, out.as_deref(), &opts).map(|(out, t)| {
+                if cli.timings {
+                    eprintln!(
+                        "timings: to_modelling {:.3} s, modelling {:.3} s, writing {:.3} s, feature cache {}",
+                        t.to_modelling,
+                        t.modelling,
+                        t.writing,
+                        if t.cached { "hit" } else { "miss" }
+                    );
+                }
+                if !cli.quiet {
+                    eprintln!("report written to {}", out.display());
+                }
+            })
+        }
         Command::Check { manifest } => radstudy::pipeline::check(&manifest).map(|msg| println!("{msg}")),
         Command::Synth { manifest } => {
             radstudy::pipeline::synth_only(&manifest, &opts).map(|p| println!("{}", p.display()))
+        }
+        Command::Shard { manifest, shard, out } => {
+            radstudy::pipeline::shard::extract_shard(&manifest, shard, &out, &opts).map(|n| {
+                if !cli.quiet {
+                    eprintln!("shard {}/{}: {n} patients written to {}", shard.index, shard.count, out.display());
+                }
+            })
+        }
+        Command::Merge { manifest, shards } => {
+            radstudy::pipeline::shard::merge(&manifest, &shards, &opts).map(|d| println!("{}", d.display()))
         }
         Command::Ibsi { reference } => radstudy::pipeline::ibsi(reference.as_deref()).map(|t| print!("{t}")),
     };

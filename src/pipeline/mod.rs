@@ -3,9 +3,11 @@
 //! each stage lives in its own module. Must not write anything before every stage has
 //! succeeded (a failed run leaves a previous report intact).
 
+pub mod cache;
 mod error;
 mod outputs;
 mod progress;
+pub mod shard;
 mod study_report;
 
 pub use error::StudyError;
@@ -25,6 +27,21 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Where synthetic cohorts are generated (default `data/synthetic`).
     pub data_dir: Option<PathBuf>,
+    /// The feature cache folder (default `data/cache`, or `<data_dir>/.cache` with `data_dir`).
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the feature cache.
+    pub no_cache: bool,
+}
+
+impl RunOptions {
+    /// The feature cache folder these options name.
+    pub fn cache_root(&self) -> PathBuf {
+        match (&self.cache_dir, &self.data_dir) {
+            (Some(c), _) => c.clone(),
+            (None, Some(d)) => d.join(".cache"),
+            (None, None) => PathBuf::from("data/cache"),
+        }
+    }
 }
 
 /// Everything a finished study produced, before it is written.
@@ -39,6 +56,23 @@ pub struct StudyRun {
     pub warnings: Vec<String>,
     pub truth: Option<serde_json::Value>,
     pub input_hashes: Vec<(String, String)>,
+    /// The features came from the feature cache (no extraction ran).
+    pub features_cached: bool,
+    /// Wall seconds from the start of `execute` to the start of validation (modelling).
+    pub seconds_to_modelling: f64,
+}
+
+/// Wall-clock seconds of a run's stages (never written to the outputs).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Cohort, cache lookup or extraction, stability and the design matrix.
+    pub to_modelling: f64,
+    /// Validation, selection and model fitting.
+    pub modelling: f64,
+    /// Metrics, figures and the report.
+    pub writing: f64,
+    /// The features came from the feature cache.
+    pub cached: bool,
 }
 
 /// `radstudy check`: validate the manifest (and a cohort table on disk).
@@ -70,16 +104,35 @@ pub fn ibsi(reference: Option<&Path>) -> Result<String, StudyError> {
 
 /// `radstudy run`: the whole study; returns the output folder.
 pub fn run(path: &Path, out: Option<&Path>, opts: &RunOptions) -> Result<PathBuf, StudyError> {
+    run_timed(path, out, opts).map(|(out, _)| out)
+}
+
+/// `radstudy run` that also reports how long each stage took.
+pub fn run_timed(path: &Path, out: Option<&Path>, opts: &RunOptions) -> Result<(PathBuf, Timings), StudyError> {
+    let t0 = std::time::Instant::now();
     let study = manifest::load(path)?;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("reports").join(&study.manifest.study.name));
     outputs::check_writable(&out)?;
+    let t_start = t0.elapsed().as_secs_f64();
     let result = execute(study, opts)?;
+    let t_exec = t0.elapsed().as_secs_f64();
     outputs::write_all(&result, &out)?;
-    Ok(out)
+    let total = t0.elapsed().as_secs_f64();
+    let before = t_start + result.seconds_to_modelling;
+    Ok((
+        out,
+        Timings {
+            to_modelling: before,
+            modelling: t_exec - before,
+            writing: total - t_exec,
+            cached: result.features_cached,
+        },
+    ))
 }
 
 /// Run every stage in memory.
 pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> {
+    let started = std::time::Instant::now();
     let m = &study.manifest;
     let table = cohort_table(&study, opts)?;
     let cohort = load_table(&study, &table)?;
@@ -91,25 +144,28 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         .filter(|p| m.cohort.synthetic.is_some() && p.is_file())
         .and_then(|p| std::fs::read_to_string(p).ok().and_then(|s| serde_json::from_str(&s).ok()));
 
-    // Extraction.
-    let settings = crate::features::settings::from_manifest(m);
-    let observers =
-        if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
-    if m.stability.enabled && observers < 2 {
-        warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
-    }
-    let seqs: Vec<String> = m.sequences.iter().map(|s| s.name.clone()).collect();
-    let spec = ExtractSpec {
-        sequences: &seqs,
-        rois: &m.rois,
-        settings: &settings,
-        tolerance: Default::default(),
-        observers: observers.max(1),
+    // Extraction, or its cached result.
+    let plan = ExtractionPlan::new(&study, &cohort, &table)?;
+    warnings.extend(plan.warnings.iter().cloned());
+    let cache_root = opts.cache_root();
+    let cached =
+        if opts.no_cache { None } else { cache::load(&cache_root, &plan.key, &plan.patients(&cohort), plan.observers) };
+    let features_cached = cached.is_some();
+    let extracted = match cached {
+        Some(e) => e,
+        None => {
+            let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
+            let e = plan.extract(&study, &cohort, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            if !opts.no_cache {
+                if let Err(err) = cache::store(&cache_root, &plan.key, &e) {
+                    warnings.push(format!("the feature cache was not written ({err:#}); the next run extracts again"));
+                }
+            }
+            e
+        }
     };
-    let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
-    let extracted = extract_cohort(&cohort, &spec, &|| bar.inc(1)).map_err(StudyError::bad)?;
-    bar.finish_and_clear();
-    warnings.extend(extracted.warnings);
+    warnings.extend(extracted.warnings.iter().cloned());
     let features = extracted.observers[0].clone();
 
     // Stability (no outcome involved).
@@ -161,11 +217,12 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         centres: &centres,
         patients: &patients,
     };
+    let seconds_to_modelling = started.elapsed().as_secs_f64();
     let vbar = progress::bar(crate::validate::fit_count(m), "validating", opts.quiet);
     let results = crate::validate::run(m, &design, &|k| vbar.inc(k)).map_err(|e| StudyError::bad(format!("{e:#}")))?;
     vbar.finish_and_clear();
 
-    let input_hashes = outputs::hash_inputs(&cohort, &table).map_err(StudyError::Internal)?;
+    let input_hashes = plan.input_hashes;
     Ok(StudyRun {
         study,
         cohort,
@@ -177,7 +234,69 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         warnings,
         truth,
         input_hashes,
+        features_cached,
+        seconds_to_modelling,
     })
+}
+
+/// What extraction of a cohort needs, shared by `run`, `shard` and `merge`.
+pub(crate) struct ExtractionPlan {
+    pub settings: crate::features::extract::IbsiSettings,
+    pub sequences: Vec<String>,
+    pub observers: usize,
+    /// Warnings about the plan (e.g. the ICC filter is skipped).
+    pub warnings: Vec<String>,
+    pub input_hashes: Vec<(String, String)>,
+    /// The feature cache key.
+    pub key: String,
+}
+
+impl ExtractionPlan {
+    pub fn new(study: &Study, cohort: &Cohort, table: &Path) -> Result<Self, StudyError> {
+        let m = &study.manifest;
+        let settings = crate::features::settings::from_manifest(m);
+        let observers =
+            if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
+        let mut warnings = Vec::new();
+        if m.stability.enabled && observers < 2 {
+            warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
+        }
+        let observers = observers.max(1);
+        let input_hashes = outputs::hash_inputs(cohort, table).map_err(StudyError::Internal)?;
+        let key = cache::key(m, observers, &input_hashes);
+        let sequences = m.sequences.iter().map(|s| s.name.clone()).collect();
+        Ok(ExtractionPlan { settings, sequences, observers, warnings, input_hashes, key })
+    }
+
+    pub fn patients(&self, cohort: &Cohort) -> Vec<String> {
+        cohort.patients.iter().map(|p| p.id.clone()).collect()
+    }
+
+    /// Extract `cohort` (the whole cohort or one shard of it).
+    pub fn extract(
+        &self,
+        study: &Study,
+        cohort: &Cohort,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<cache::Entry, StudyError> {
+        let spec = ExtractSpec {
+            sequences: &self.sequences,
+            rois: &study.manifest.rois,
+            settings: &self.settings,
+            tolerance: Default::default(),
+            observers: self.observers,
+        };
+        let e = extract_cohort(cohort, &spec, tick).map_err(StudyError::bad)?;
+        Ok(cache::Entry { observers: e.observers, warnings: e.warnings })
+    }
+}
+
+/// Load a study's manifest and cohort (generating a synthetic cohort when needed).
+pub(crate) fn load_study(path: &Path, opts: &RunOptions) -> Result<(Study, Cohort, PathBuf), StudyError> {
+    let study = manifest::load(path)?;
+    let table = cohort_table(&study, opts)?;
+    let cohort = load_table(&study, &table)?;
+    Ok((study, cohort, table))
 }
 
 /// The cohort table: generated (synthetic) or the manifest's own.

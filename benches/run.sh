@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `just bench`: radstudy's speed and scale benchmarks on this machine. Writes
+# benches/results/<date>-<host>.md with the machine, the versions and every time, ratio and
+# peak RSS. Python peers (scikit-learn, scikit-survival, MIRP) live in a venv outside the
+# repository: BENCH_VENV (default /work/venvs/speed) — created with pip when missing.
+# BENCH_SIZES (default "100 1000") sets the cohort-scaling sizes; add 10000 for the big one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV=${BENCH_VENV:-/work/venvs/speed}
+SIZES=${BENCH_SIZES:-"100 1000"}
+REF=${BENCH_REFERENCE:-../shared/reference}
+WORK=$(mktemp -d /tmp/radstudy-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+OUT=benches/results/$(date +%Y-%m-%d)-$(hostname -s).md
+BIN=$ROOT/target/release/radstudy
+
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q mirp scikit-learn scikit-survival pandas
+fi
+PY=$VENV/bin/python
+
+cargo build --release --quiet --bin radstudy --example bench_radstudy
+BENCH=$ROOT/target/release/examples/bench_radstudy
+
+# run LABEL CMD... : wall seconds and peak RSS (MB) of CMD into $WORK/LABEL.{wall,rss,err}
+run() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/$label.time" "$@" >"$WORK/$label.out" 2>"$WORK/$label.err" || {
+    echo "bench step $label failed:"; cat "$WORK/$label.err"; exit 1; }
+  read -r wall rss <"$WORK/$label.time"
+  echo "$wall" >"$WORK/$label.wall"
+  echo $((rss / 1024)) >"$WORK/$label.rss"
+}
+val() { cat "$WORK/$1"; }
+ratio() { "$PY" -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.1f}' if b>0 else 'n/a')" "$1" "$2"; }
+json() { "$PY" -c "import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])[sys.argv[2]])" "$WORK/$1.out" "$2"; }
+fmt() { "$PY" -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
+
+echo "== whole default study (2 threads): cold, then warm"
+run study_cold "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --cache "$WORK/cache" run studies/tace_response.toml --out "$WORK/study"
+run study_warm "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --cache "$WORK/cache" run studies/tace_response.toml --out "$WORK/study2"
+cmp -s "$WORK/study/metrics.csv" "$WORK/study2/metrics.csv" && WARM_SAME=yes || WARM_SAME=NO
+to_model() { sed -n 's/.*to_modelling \([0-9.]*\) s, modelling \([0-9.]*\) s, writing \([0-9.]*\) s.*/\1 \2 \3/p' "$WORK/$1.err"; }
+read -r COLD_TO COLD_MOD COLD_WR <<<"$(to_model study_cold)"
+read -r WARM_TO WARM_MOD WARM_WR <<<"$(to_model study_warm)"
+
+echo "== cohort scaling: $SIZES"
+SCALE_ROWS=""
+for n in $SIZES; do
+  a=$((n * 7 / 10)); b=$((n - a))
+  sed -e "s/^name = \"tace_response\"/name = \"scale_$n\"/" \
+      -e "s/patients = 85,/patients = $a,/" -e "s/patients = 37,/patients = $b,/" \
+      studies/tace_response.toml >"$WORK/scale_$n.toml"
+  run "synth_$n" "$BIN" --quiet --threads 2 --data "$WORK/sdata" synth "$WORK/scale_$n.toml"
+  run "extract_$n" "$BIN" --quiet --threads 2 --data "$WORK/sdata" shard "$WORK/scale_$n.toml" --shard 1/1 --out "$WORK/shard_$n"
+  per=$("$PY" -c "import sys; print(f'{1000*float(sys.argv[1])/int(sys.argv[2]):.1f}')" "$(val extract_$n.wall)" "$n")
+  SCALE_ROWS+="| $n | $(val synth_$n.wall) | $(val extract_$n.wall) | $per | $(val extract_$n.rss) |"$'\n'
+  rm -rf "$WORK/sdata/scale_$n" "$WORK/shard_$n"
+done
+
+echo "== IBSI CT phantom C-E, one core: radstudy vs MIRP"
+run ibsi_rs env RAYON_NUM_THREADS=1 taskset -c 0 "$BENCH" ibsi "$REF/ibsi"
+run ibsi_mirp env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 taskset -c 0 "$PY" benches/ibsi_mirp.py "$REF/ibsi"
+
+echo "== selection chain and LASSO-Cox on 300 x 1,500"
+"$PY" benches/gen_data.py "$WORK/bench.csv"
+run sel_rs "$BENCH" selection "$WORK/bench.csv"
+run sel_py env OMP_NUM_THREADS=2 "$PY" benches/selection_sklearn.py "$WORK/bench.csv"
+run cox_rs "$BENCH" coxnet "$WORK/bench.csv"
+run cox_py env OMP_NUM_THREADS=2 "$PY" benches/coxnet_sksurv.py "$WORK/bench.csv"
+
+SEL_RS=$(json sel_rs selection_nested_s); SEL_FIX=$(json sel_py fixed_s); SEL_NEST=$(json sel_py nested_s)
+COX_RS=$(json cox_rs coxnet_cv_s); COX_PY=$(json cox_py coxnet_cv_s)
+pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
+
+mkdir -p benches/results
+cat >"$OUT" <<MD
+# radstudy benchmarks — $(date -u +"%Y-%m-%d %H:%M UTC")
+
+## Machine
+- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), nproc $(nproc)
+- RAM: $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
+- radstudy $("$BIN" --version | cut -d' ' -f2) ($(git rev-parse --short HEAD)), $(rustc --version)
+- Python $("$PY" -c 'import platform; print(platform.python_version())'), scikit-learn $(pyver scikit-learn), scikit-survival $(pyver scikit-survival), MIRP $(pyver mirp), numpy $(pyver numpy)
+
+## Whole default study (\`studies/tace_response.toml\`, release, \`--threads 2\`) — target ≤ 60 s
+| run | wall s | to modelling s | modelling s | writing s | peak RSS MB |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| cold (fresh synthetic cohort + extraction) | $(val study_cold.wall) | $(fmt "$COLD_TO") | $(fmt "$COLD_MOD") | $(fmt "$COLD_WR") | $(val study_cold.rss) |
+| warm (feature cache hit) | $(val study_warm.wall) | $(fmt "$WARM_TO") | $(fmt "$WARM_MOD") | $(fmt "$WARM_WR") | $(val study_warm.rss) |
+
+Warm run reaches modelling in $(fmt "$WARM_TO") s (target ≤ 2 s); metrics.csv identical to the cold run: $WARM_SAME.
+
+## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`)
+Extraction = \`radstudy shard --shard 1/1\` (hash inputs, extract, write tables).
+| patients | synth s | extraction s | ms / patient | extraction peak RSS MB |
+| ---: | ---: | ---: | ---: | ---: |
+${SCALE_ROWS}
+## IBSI CT phantom, configurations C–E, one core (taskset, 1 thread)
+| | radstudy s | MIRP s | ratio MIRP / radstudy | radstudy rows passed |
+| --- | ---: | ---: | ---: | ---: |
+| C | $(json ibsi_rs C_s) | $(json ibsi_mirp C_s) | $(ratio "$(json ibsi_mirp C_s)" "$(json ibsi_rs C_s)") | $(json ibsi_rs C_passed)/$(json ibsi_rs C_rows) |
+| D | $(json ibsi_rs D_s) | $(json ibsi_mirp D_s) | $(ratio "$(json ibsi_mirp D_s)" "$(json ibsi_rs D_s)") | $(json ibsi_rs D_passed)/$(json ibsi_rs D_rows) |
+| E | $(json ibsi_rs E_s) | $(json ibsi_mirp E_s) | $(ratio "$(json ibsi_mirp E_s)" "$(json ibsi_rs E_s)") | $(json ibsi_rs E_passed)/$(json ibsi_rs E_rows) |
+
+## Selection chain, 300 × 1,500, 20 × 5-fold repeated CV (2 threads / OMP 2)
+|r| > 0.9 filter → L1 logistic (radstudy: inner 5-fold λ search, rule min) → L2 logistic.
+| | seconds | mean CV AUC | ratio peer / radstudy |
+| --- | ---: | ---: | ---: |
+| radstudy (nested λ search) | $SEL_RS | $(json sel_rs mean_repeat_auc) | |
+| scikit-learn, fixed C = 0.1 | $(fmt "$SEL_FIX") | $(json sel_py auc_fixed) | $(ratio "$SEL_FIX" "$SEL_RS") |
+| scikit-learn, nested (LogisticRegressionCV, 50 C, 5-fold) | $(fmt "$SEL_NEST") | $(json sel_py auc_nested) | $(ratio "$SEL_NEST" "$SEL_RS") |
+
+## LASSO-Cox path (100 λ) + 10-fold CV, 300 × 1,500
+| | seconds | ratio scikit-survival / radstudy |
+| --- | ---: | ---: |
+| radstudy (tol 1e-7) | $COX_RS | |
+| scikit-survival CoxnetSurvivalAnalysis (tol 1e-7) | $(fmt "$COX_PY") | $(ratio "$COX_PY" "$COX_RS") |
+
+Raw JSON: radstudy selection $(cat "$WORK/sel_rs.out"); coxnet $(cat "$WORK/cox_rs.out"); sksurv $(cat "$WORK/cox_py.out").
+MD
+echo "wrote $OUT"
+cat "$OUT"
