@@ -56,7 +56,8 @@ fn read_csv(path: &Path) -> Result<Data, String> {
     let (mut y, mut time, mut event, mut flat) = (vec![], vec![], vec![], vec![]);
     for rec in rdr.records() {
         let rec = rec.map_err(|e| e.to_string())?;
-        let v: Vec<f64> = rec.iter().map(|s| s.parse::<f64>().map_err(|e| format!("{s}: {e}"))).collect::<Result<_, _>>()?;
+        let v: Vec<f64> =
+            rec.iter().map(|s| s.parse::<f64>().map_err(|e| format!("{s}: {e}"))).collect::<Result<_, _>>()?;
         y.push(v[0]);
         time.push(v[1]);
         event.push(v[2] == 1.0);
