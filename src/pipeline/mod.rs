@@ -262,7 +262,17 @@ impl ExtractionPlan {
             warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
         }
         let observers = observers.max(1);
-        let input_hashes = outputs::hash_inputs(cohort, table).map_err(StudyError::Internal)?;
+        for p in &cohort.patients {
+            if let Some(f) = p.images.values().chain(p.masks.iter()).find(|f| !f.is_file()) {
+                return Err(StudyError::bad(format!(
+                    "patient `{}`: {}: no such file; fix its path in the cohort table {}",
+                    p.id,
+                    f.display(),
+                    table.display()
+                )));
+            }
+        }
+        let input_hashes = outputs::hash_inputs(cohort, table).map_err(|e| StudyError::bad(format!("{e:#}")))?;
         let key = cache::key(m, observers, &input_hashes);
         let sequences = m.sequences.iter().map(|s| s.name.clone()).collect();
         Ok(ExtractionPlan { settings, sequences, observers, warnings, input_hashes, key })
