@@ -28,7 +28,14 @@ pub struct ExtractSpec<'a> {
     pub tolerance: GeometryTolerance,
     /// How many observers' masks to use (1 = primary only).
     pub observers: usize,
+    /// Label to take from masks holding several labels (`[cohort] mask_label`).
+    pub mask_label: Option<u32>,
 }
+
+/// Fewer tumour-mask voxels than this is an error (no texture or shape is defined).
+pub const MIN_ROI_VOXELS: usize = 8;
+/// Fewer tumour-mask voxels than this gives a warning (features are unstable).
+pub const SMALL_ROI_VOXELS: usize = 64;
 
 /// Features of one patient: per observer, (column names, values).
 type PatientRows = Vec<(Vec<String>, Vec<f64>)>;
@@ -81,7 +88,7 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
         .masks
         .iter()
         .take(spec.observers)
-        .map(|m| read_mask(m, None).map_err(|e| format!("patient `{}`: {e}", p.id)))
+        .map(|m| read_mask(m, spec.mask_label).map_err(|e| format!("patient `{}`: {e}", p.id)))
         .collect::<Result<_, _>>()?;
     if masks.len() < spec.observers {
         return Err(format!(
@@ -91,9 +98,22 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
             spec.observers
         ));
     }
-    let n_roi = masks[0].data.iter().filter(|&&v| v > 0).count();
-    if n_roi < 10 {
-        warnings.push(format!("patient `{}`: tumour mask has only {n_roi} voxels", p.id));
+    for (o, m) in masks.iter().enumerate() {
+        let n_roi = m.data.iter().filter(|&&v| v > 0).count();
+        let file = p.masks[o].display();
+        if n_roi < MIN_ROI_VOXELS {
+            let voxels = if n_roi == 1 { "1 voxel".to_string() } else { format!("{n_roi} voxels") };
+            return Err(format!(
+                "patient `{}`: mask {file} has only {voxels}; texture and shape features need at least {MIN_ROI_VOXELS} — check the segmentation or remove the patient",
+                p.id
+            ));
+        }
+        if o == 0 && n_roi < SMALL_ROI_VOXELS {
+            warnings.push(format!(
+                "patient `{}`: tiny ROI — tumour mask {file} has only {n_roi} voxels (< {SMALL_ROI_VOXELS}); its texture features are unreliable",
+                p.id
+            ));
+        }
     }
     let mut out: PatientRows = vec![(Vec::new(), Vec::new()); spec.observers];
     for seq in spec.sequences {
@@ -101,8 +121,9 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
         let img = read_image(path).map_err(|e| format!("patient `{}`: {e}", p.id))?;
         for (o, mask) in masks.iter().enumerate() {
             if let Some(d) = img.geometry_mismatch(mask, spec.tolerance) {
+                let hint = if d.starts_with("origin") { " (or raise `[cohort] origin_tolerance_mm`)" } else { "" };
                 return Err(format!(
-                    "patient `{}`: mask {} does not lie on the grid of image {} ({d}); resample the mask onto the image or fix the header",
+                    "patient `{}`: mask {} does not lie on the grid of image {} ({d}); resample the mask onto the image or fix the header{hint}",
                     p.id,
                     p.masks[o].display(),
                     path.display()

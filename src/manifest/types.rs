@@ -118,6 +118,12 @@ pub struct CohortSection {
     /// Clinical columns carried into the report's design table.
     #[serde(default)]
     pub clinical: Vec<String>,
+    /// Mask label to use when mask files hold several labels (default: the file must hold one).
+    #[serde(default)]
+    pub mask_label: Option<u32>,
+    /// Largest image/mask origin difference (mm) still taken as the same grid (default 0.001).
+    #[serde(default)]
+    pub origin_tolerance_mm: Option<f64>,
 }
 
 fn default_centre() -> String {
@@ -595,6 +601,14 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         return Err(ManifestError::at("model", "at least one [[model]] is needed"));
     }
     unique("model.name", m.models.iter().map(|x| x.name.as_str()))?;
+    if let Some(t) = m.cohort.origin_tolerance_mm {
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(ManifestError::at(
+                "cohort.origin_tolerance_mm",
+                format!("{t} must be a finite number ≥ 0 (mm)"),
+            ));
+        }
+    }
     let survival = m.study.kind == OutcomeKind::Survival;
     if survival && m.study.time.is_none() {
         return Err(ManifestError::at("study.time", "a survival study needs `time = \"<follow-up column>\"`"));

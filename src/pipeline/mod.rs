@@ -7,6 +7,7 @@ mod error;
 mod outputs;
 mod progress;
 mod study_report;
+pub mod warnings;
 
 pub use error::StudyError;
 
@@ -75,6 +76,9 @@ pub fn run(path: &Path, out: Option<&Path>, opts: &RunOptions) -> Result<PathBuf
     outputs::check_writable(&out)?;
     let result = execute(study, opts)?;
     outputs::write_all(&result, &out)?;
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
     Ok(out)
 }
 
@@ -103,8 +107,12 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         sequences: &seqs,
         rois: &m.rois,
         settings: &settings,
-        tolerance: Default::default(),
+        tolerance: crate::image::GeometryTolerance {
+            origin_mm: m.cohort.origin_tolerance_mm.unwrap_or(crate::image::GeometryTolerance::default().origin_mm),
+            ..Default::default()
+        },
         observers: observers.max(1),
+        mask_label: m.cohort.mask_label,
     };
     let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
     let extracted = extract_cohort(&cohort, &spec, &|| bar.inc(1)).map_err(StudyError::bad)?;
@@ -135,6 +143,8 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         )));
     }
 
+    check_select_counts(m, kept.len())?;
+
     // Design matrix: stable radiomics columns, then clinical columns.
     let rad = features.select_columns(&kept);
     let clin: Vec<String> = m.cohort_clinical_inputs();
@@ -164,6 +174,7 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let vbar = progress::bar(crate::validate::fit_count(m), "validating", opts.quiet);
     let results = crate::validate::run(m, &design, &|k| vbar.inc(k)).map_err(|e| StudyError::bad(format!("{e:#}")))?;
     vbar.finish_and_clear();
+    warnings.extend(warnings::study_warnings(m, &cohort, &features, &results));
 
     let input_hashes = outputs::hash_inputs(&cohort, &table).map_err(StudyError::Internal)?;
     Ok(StudyRun {
@@ -214,6 +225,26 @@ fn load_table(study: &Study, path: &Path) -> Result<Cohort, StudyError> {
             clinical: &clinical,
         },
     )?)
+}
+
+/// Selection steps that ask for a fixed number of features need at least that many candidates:
+/// asking for more is an error (not silently clamped), so the report never claims a k it did not use.
+fn check_select_counts(m: &manifest::Manifest, available: usize) -> Result<(), StudyError> {
+    use manifest::SelectStep;
+    for (i, step) in m.select.steps.iter().enumerate() {
+        let (name, k) = match step {
+            SelectStep::KBest { k } => ("k_best", *k),
+            SelectStep::Mrmr { k } => ("mrmr", *k),
+            SelectStep::Rfe { k, .. } => ("rfe", *k),
+            _ => continue,
+        };
+        if k > available {
+            return Err(StudyError::bad(format!(
+                "manifest key `select.steps[{i}]` ({name}): k = {k} but only {available} radiomic features passed extraction and the stability filter; set k ≤ {available}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Outcome checks that need the whole cohort: both classes present in the training data and
