@@ -40,7 +40,8 @@ unsafe impl GlobalAlloc for Limited {
 #[global_allocator]
 static A: Limited = Limited;
 
-const INTERESTING: &[i64] = &[0, 1, -1, 2, 3, 4, 7, 8, 16, 127, 128, 255, 256, 1024, 32767, -32768, 65535, 2147483647, -2147483648, 4294967295];
+const INTERESTING: &[i64] =
+    &[0, 1, -1, 2, 3, 4, 7, 8, 16, 127, 128, 255, 256, 1024, 32767, -32768, 65535, 2147483647, -2147483648, 4294967295];
 
 fn mutate(rng: &mut ChaCha8Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
     let n = rng.random_range(1..=4);
@@ -101,8 +102,9 @@ fn run(target: &str, seconds: u64, seed: u64, root: &Path) -> (u64, usize) {
         other => panic!("unknown target {other}"),
     };
     let mut seeds: Vec<Vec<u8>> = Vec::new();
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(root.join("seeds").join(target)).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("seeds").join(target))
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     files.sort();
     for f in files {
         seeds.push(std::fs::read(f).expect("read seed"));
