@@ -73,6 +73,23 @@ fn names(dir: &Path) -> Vec<String> {
 
 /// Write the broken file of a binary case into `case/bad/` and return (original relative
 /// path in the cohort table, new relative path).
+///
+/// Non-finite voxels: radstudy's writer refuses them, so the test writes a float32 NIfTI with a
+/// sentinel voxel and patches the sentinel's bytes in the uncompressed file.
+fn non_finite_image(img: &(String, PathBuf), bad: &Path, value: f32) -> (String, String) {
+    let mut v = read_image(&img.1).unwrap();
+    v.data[[1, 1, 1]] = 123456.0;
+    let name = img.1.file_name().unwrap().to_string_lossy().replace(".nii.gz", ".nii");
+    let path = bad.join(&name);
+    write_nifti_f32(&path, &v).unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = 123456.0f32.to_le_bytes();
+    let at = bytes.windows(4).rposition(|w| w == needle).expect("sentinel voxel");
+    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    (img.0.clone(), format!("bad/{name}"))
+}
+
 fn write_binary(kind: &str, cohort: &Path, case: &Path) -> (String, String) {
     let bad = case.join("bad");
     std::fs::create_dir_all(&bad).unwrap();
@@ -138,8 +155,8 @@ fn write_binary(kind: &str, cohort: &Path, case: &Path) -> (String, String) {
             let half = m.data.shape()[0] / 2;
             m.data.indexed_iter_mut().filter(|((i, _, _), v)| **v > 0 && *i < half).for_each(|(_, v)| *v = 2);
         }),
-        "nan_voxels" => edit_image("P0015", "AP", &|v| v.data[[1, 1, 1]] = f32::NAN),
-        "inf_voxels" => edit_image("P0015", "AP", &|v| v.data[[1, 1, 1]] = f32::INFINITY),
+        "nan_voxels" => non_finite_image(&image("P0015", "AP"), &bad, f32::NAN),
+        "inf_voxels" => non_finite_image(&image("P0015", "AP"), &bad, f32::INFINITY),
         "constant_roi" => edit_image("P0016", "AP", &|v| v.data.fill(100.0)),
         "nrrd_garbage" => {
             let header = "NRRD0004\ntype: float\ndimension: 3\nsizes: 100000 100000 100000\nencoding: raw\n\n";

@@ -99,8 +99,15 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let settings = crate::features::settings::from_manifest(m);
     let observers =
         if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
-    if m.stability.enabled && observers < 2 {
-        warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
+    let perturbations: Vec<crate::image::perturb::Perturbation> = if m.stability.enabled {
+        m.stability.perturbations.iter().map(|p| p.to_perturbation()).collect()
+    } else {
+        Vec::new()
+    };
+    if m.stability.enabled && observers < 2 && perturbations.is_empty() {
+        warnings.push(
+            "only one mask per patient and no [stability] perturbations: the ICC stability filter was skipped".into(),
+        );
     }
     let seqs: Vec<String> = m.sequences.iter().map(|s| s.name.clone()).collect();
     let spec = ExtractSpec {
@@ -113,6 +120,8 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         },
         observers: observers.max(1),
         mask_label: m.cohort.mask_label,
+        perturbations: &perturbations,
+        seed: m.study.seed,
     };
     let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
     let extracted = extract_cohort(&cohort, &spec, &|| bar.inc(1)).map_err(StudyError::bad)?;

@@ -81,9 +81,19 @@ fn recover_stale(out: &Path) {
 /// SHA-256 of the cohort table and every image and mask it names, in cohort order.
 pub fn hash_inputs(cohort: &crate::cohort::Cohort, table: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut files: Vec<PathBuf> = vec![table.to_path_buf()];
-    for p in &cohort.patients {
-        files.extend(p.images.values().cloned());
-        files.extend(p.masks.iter().cloned());
+    for p in cohort.patients.iter() {
+        for f in p.images.values().chain(p.masks.iter()) {
+            // `file#selector` names a file; a folder is a DICOM series: hash every file in it.
+            let s = f.to_string_lossy();
+            let f = PathBuf::from(s.rsplit_once('#').map_or(s.as_ref(), |(a, _)| a));
+            if f.is_dir() {
+                let mut inner: Vec<PathBuf> = walk(&f);
+                inner.sort();
+                files.extend(inner);
+            } else {
+                files.push(f);
+            }
+        }
     }
     use rayon::prelude::*;
     files
@@ -93,6 +103,22 @@ pub fn hash_inputs(cohort: &crate::cohort::Cohort, table: &Path) -> anyhow::Resu
             Ok((f.display().to_string(), hex::encode(Sha256::digest(&bytes))))
         })
         .collect()
+}
+
+/// Every file below `dir` (recursively).
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// Write every output of `run` into `out` atomically (temp folder + rename).
