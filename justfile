@@ -32,3 +32,17 @@ fmt:
 
 lint:
     cargo clippy --all-targets -- -D warnings
+
+# Fuzz the NIfTI, NRRD and DICOM readers and the manifest parser for `secs` seconds each:
+# libFuzzer via cargo-fuzz on nightly when available, then the stable seeded mutation loop.
+fuzz secs="60":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd fuzz
+    if rustup toolchain list | grep -q nightly && command -v cargo-fuzz >/dev/null; then
+        for t in nifti nrrd dicom manifest; do
+            mkdir -p corpus/"$t"; cargo +nightly fuzz run --features libfuzzer -s none "$t" corpus/"$t" seeds/"$t" -- \
+                -max_total_time={{secs}} -rss_limit_mb=4096 -malloc_limit_mb=2048 -print_final_stats=1
+        done
+    fi
+    CARGO_TARGET_DIR=../target cargo run --release --quiet --bin mutate -- all {{secs}}

@@ -59,6 +59,8 @@ enum Command {
         #[arg(required = true)]
         shards: Vec<PathBuf>,
     },
+    /// List the DICOM series, DICOM-SEG segments and RTSTRUCT ROIs found under a folder.
+    DicomInfo { folder: PathBuf },
     /// Score the IBSI feature engine against the IBSI 1 reference values.
     Ibsi {
         /// Folder holding `ibsi/` (default ../shared/reference).
@@ -99,6 +101,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { manifest } => radstudy::pipeline::check(&manifest).map(|msg| println!("{msg}")),
+        Command::DicomInfo { folder } => radstudy::image::dicom::dicom_info(&folder)
+            .map(|t| print!("{t}"))
+            .map_err(|e| radstudy::pipeline::StudyError::bad(e.to_string())),
         Command::Synth { manifest } => {
             radstudy::pipeline::synth_only(&manifest, &opts).map(|p| println!("{}", p.display()))
         }

@@ -141,3 +141,25 @@ fn mask_on_another_grid_names_patient_and_field() {
     assert_bad(&o, &["P0005", "origin", "P0005_mask.nii.gz"]);
     assert!(!tmp.path().join("out").exists());
 }
+
+#[test]
+fn one_mask_per_patient_uses_perturbed_resegmentations_for_icc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(manifest())
+        .unwrap()
+        .replace("observers = 2", "observers = 1")
+        .replace(
+            "threshold = 0.6\n",
+            "threshold = 0.6\nperturbations = [{ kind = \"dilate\", mm = 1.0 }, { kind = \"contour\", magnitude_mm = 1.0, smoothness_mm = 3.0 }]\n",
+        );
+    assert!(text.contains("perturbations"));
+    let out = tmp.path().join("out");
+    let o = run_text(tmp.path(), &text, &tmp.path().join("data"), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let icc = String::from_utf8(read(&out.join("icc.csv"))).unwrap();
+    let rows: Vec<&str> = icc.lines().skip(1).collect();
+    assert!(rows.len() > 50, "icc.csv should list every feature: {icc}");
+    let finite = rows.iter().filter(|l| l.split(',').nth(2).is_some_and(|v| v != "NA")).count();
+    assert!(finite > rows.len() / 2, "most ICCs must be defined with perturbed re-segmentations");
+    assert!(rows.iter().any(|l| l.ends_with(",false")), "a dilated ring must make some features unstable");
+}

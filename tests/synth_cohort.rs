@@ -246,15 +246,3 @@ fn survival_cohort_has_time_and_event_columns() {
     assert_eq!(truth["model"]["kind"], "survival");
     assert!(truth["realised"]["all"]["c_index"].is_number());
 }
-
-/// Speed check for the default 122-patient cohort with three sequences; run with
-/// `cargo test --release --test synth_cohort -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn default_cohort_speed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let t = std::time::Instant::now();
-    ensure_cohort(&SynthSpec::default(), 1, &seqs(&["T2WI", "AP", "HBP"]), "mvi", &tmp.path().join("c"), &no_progress)
-        .unwrap();
-    eprintln!("122 patients x 3 sequences: {:?}", t.elapsed());
-}

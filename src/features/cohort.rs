@@ -6,11 +6,12 @@
 use super::extract::{extract_ibsi, IbsiSettings};
 use super::table::FeatureTable;
 use crate::cohort::{Cohort, Patient};
-use crate::image::io::{read_image, read_mask};
+use crate::image::dicom_study::{read_any_image, read_any_mask};
 use crate::image::roi;
 use crate::image::{GeometryTolerance, Volume};
 use crate::manifest::Roi;
 use ndarray::Array2;
+use rand::SeedableRng;
 use rayon::prelude::*;
 
 /// One feature table per observer (index 0 = the primary segmentation).
@@ -26,9 +27,28 @@ pub struct ExtractSpec<'a> {
     pub rois: &'a [Roi],
     pub settings: &'a IbsiSettings,
     pub tolerance: GeometryTolerance,
-    /// How many observers' masks to use (1 = primary only).
+    /// How many observers' masks to read from the cohort table (1 = primary only).
     pub observers: usize,
+    /// Label to take from masks holding several labels (`[cohort] mask_label`).
+    pub mask_label: Option<u32>,
+    /// Re-segmentations made by perturbing the primary mask (for stability when a cohort has
+    /// one mask per patient); each becomes one more "observer".
+    pub perturbations: &'a [crate::image::perturb::Perturbation],
+    /// Seed of the perturbations (combined with the patient's position).
+    pub seed: u64,
 }
+
+impl ExtractSpec<'_> {
+    /// Segmentations per patient: table masks plus perturbed ones.
+    pub fn segmentations(&self) -> usize {
+        self.observers + self.perturbations.len()
+    }
+}
+
+/// Fewer tumour-mask voxels than this is an error (no texture or shape is defined).
+pub const MIN_ROI_VOXELS: usize = 8;
+/// Fewer tumour-mask voxels than this gives a warning (features are unstable).
+pub const SMALL_ROI_VOXELS: usize = 64;
 
 /// Features of one patient: per observer, (column names, values).
 type PatientRows = Vec<(Vec<String>, Vec<f64>)>;
@@ -38,8 +58,9 @@ pub fn extract_cohort(cohort: &Cohort, spec: &ExtractSpec, tick: &(dyn Fn() + Sy
     let rows: Vec<Result<(PatientRows, Vec<String>), String>> = cohort
         .patients
         .par_iter()
-        .map(|p| {
-            let r = extract_patient(p, spec);
+        .enumerate()
+        .map(|(i, p)| {
+            let r = extract_patient(p, i, spec);
             tick();
             r
         })
@@ -52,7 +73,7 @@ pub fn extract_cohort(cohort: &Cohort, spec: &ExtractSpec, tick: &(dyn Fn() + Sy
         warnings.extend(w);
     }
     let mut observers = Vec::new();
-    for o in 0..spec.observers {
+    for o in 0..spec.segmentations() {
         let columns = per_patient[0][o].0.clone();
         let mut values = Array2::<f64>::zeros((per_patient.len(), columns.len()));
         for (i, pr) in per_patient.iter().enumerate() {
@@ -75,13 +96,16 @@ pub fn extract_cohort(cohort: &Cohort, spec: &ExtractSpec, tick: &(dyn Fn() + Sy
     Ok(Extracted { observers, warnings })
 }
 
-fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<String>), String> {
+fn extract_patient(p: &Patient, index: usize, spec: &ExtractSpec) -> Result<(PatientRows, Vec<String>), String> {
     let mut warnings = Vec::new();
+    // DICOM masks are placed on the grid of the first sequence's image.
+    let first = spec.sequences.first().map(|s| &p.images[s]).ok_or("no sequence")?;
+    let reference = read_any_image(first).map_err(|e| format!("patient `{}`: {e}", p.id))?;
     let masks: Vec<Volume<u8>> = p
         .masks
         .iter()
         .take(spec.observers)
-        .map(|m| read_mask(m, None).map_err(|e| format!("patient `{}`: {e}", p.id)))
+        .map(|m| read_any_mask(m, &reference, spec.mask_label).map_err(|e| format!("patient `{}`: {e}", p.id)))
         .collect::<Result<_, _>>()?;
     if masks.len() < spec.observers {
         return Err(format!(
@@ -91,20 +115,45 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
             spec.observers
         ));
     }
-    let n_roi = masks[0].data.iter().filter(|&&v| v > 0).count();
-    if n_roi < 10 {
-        warnings.push(format!("patient `{}`: tumour mask has only {n_roi} voxels", p.id));
+    for (o, m) in masks.iter().enumerate() {
+        let n_roi = m.data.iter().filter(|&&v| v > 0).count();
+        let file = p.masks[o].display();
+        if n_roi < MIN_ROI_VOXELS {
+            let voxels = if n_roi == 1 { "1 voxel".to_string() } else { format!("{n_roi} voxels") };
+            return Err(format!(
+                "patient `{}`: mask {file} has only {voxels}; texture and shape features need at least {MIN_ROI_VOXELS} — check the segmentation or remove the patient",
+                p.id
+            ));
+        }
+        if o == 0 && n_roi < SMALL_ROI_VOXELS {
+            warnings.push(format!(
+                "patient `{}`: tiny ROI — tumour mask {file} has only {n_roi} voxels (< {SMALL_ROI_VOXELS}); its texture features are unreliable",
+                p.id
+            ));
+        }
     }
-    let mut out: PatientRows = vec![(Vec::new(), Vec::new()); spec.observers];
+    let mut masks = masks;
+    let mut rng =
+        rand_chacha::ChaCha8Rng::seed_from_u64(crate::validate::derive_seed(spec.seed, 7_000_000 + index as u64));
+    for pert in spec.perturbations {
+        let m = crate::image::perturb::perturb(&masks[0], pert, &mut rng);
+        masks.push(m);
+    }
+    let mut out: PatientRows = vec![(Vec::new(), Vec::new()); spec.segmentations()];
     for seq in spec.sequences {
         let path = &p.images[seq];
-        let img = read_image(path).map_err(|e| format!("patient `{}`: {e}", p.id))?;
+        let img = if path == first {
+            reference.clone()
+        } else {
+            read_any_image(path).map_err(|e| format!("patient `{}`: {e}", p.id))?
+        };
         for (o, mask) in masks.iter().enumerate() {
             if let Some(d) = img.geometry_mismatch(mask, spec.tolerance) {
+                let hint = if d.starts_with("origin") { " (or raise `[cohort] origin_tolerance_mm`)" } else { "" };
                 return Err(format!(
-                    "patient `{}`: mask {} does not lie on the grid of image {} ({d}); resample the mask onto the image or fix the header",
+                    "patient `{}`: mask {} does not lie on the grid of image {} ({d}); resample the mask onto the image or fix the header{hint}",
                     p.id,
-                    p.masks[o].display(),
+                    mask_name(p, o),
                     path.display()
                 ));
             }
@@ -116,25 +165,38 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
                     None => mask.clone(),
                 };
                 if !region.data.iter().any(|&v| v > 0) {
-                    return Err(format!(
-                        "patient `{}`: ROI `{}` is empty (mask {})",
-                        p.id,
-                        r.name,
-                        p.masks[o].display()
-                    ));
+                    return Err(format!("patient `{}`: ROI `{}` is empty (mask {})", p.id, r.name, mask_name(p, o)));
                 }
                 let pad = 2;
                 let bbox = roi::bounding_box(&region, pad).expect("non-empty ROI has a bounding box");
                 let img_c = roi::crop(&img, bbox);
                 let roi_c = roi::crop(&region, bbox);
-                let feats = extract_ibsi(&img_c, &roi_c, spec.settings)
-                    .map_err(|e| format!("patient `{}`, sequence {seq}, ROI {}: {e}", p.id, r.name))?;
+                let feats = extract_ibsi(&img_c, &roi_c, spec.settings).map_err(|e| {
+                    format!("patient `{}`, sequence {seq} ({}), ROI {}: {e}", p.id, path.display(), r.name)
+                })?;
                 for f in feats {
-                    out[o].0.push(format!("{seq}.{}.{}", r.name, f.key(true)));
+                    out[o].0.push(format!("{seq}.{}.{}", r.name, f.key(is_default_aggregation(&f))));
                     out[o].1.push(f.value);
                 }
             }
         }
     }
     Ok((out, warnings))
+}
+
+/// Whether a feature uses its family's default aggregation (so its column name omits it).
+fn is_default_aggregation(f: &crate::features::Feature) -> bool {
+    use crate::features::texture::{default_aggregation, TextureFamily};
+    match TextureFamily::ALL.iter().find(|t| t.key() == f.family) {
+        Some(&t) => default_aggregation(t).key() == f.aggregation,
+        None => true,
+    }
+}
+
+/// The file a segmentation came from, or how it was made (perturbed re-segmentations).
+fn mask_name(p: &Patient, o: usize) -> String {
+    match p.masks.get(o) {
+        Some(m) => m.display().to_string(),
+        None => format!("{} (perturbed re-segmentation {})", p.masks[0].display(), o + 1 - p.masks.len()),
+    }
 }

@@ -2,7 +2,7 @@
 //! engine's `IbsiSettings`. Must not compute anything; one function, one mapping.
 
 use super::extract::{FamilyName, IbsiSettings};
-use crate::image::preprocess::{Discretisation, Interpolation, Normalisation, Resegmentation};
+use crate::image::preprocess::{Discretisation, Interpolation, IvhDiscretisation, Normalisation, Resegmentation};
 use crate::manifest::{self, Manifest};
 
 /// The IBSI settings a study's manifest asks for. Families are in canonical order.
@@ -37,6 +37,18 @@ pub fn from_manifest(m: &Manifest) -> IbsiSettings {
         },
         discretisation,
         families,
+        by_slice: m.features.by_slice,
+        round_intensities: p.round_intensities,
+        roi_partial_volume: p.roi_partial_volume,
+        ivh_discretisation: match p.ivh_discretise {
+            Some(d) => match (d.bin_count, d.bin_width) {
+                (_, Some(w)) => IvhDiscretisation::Fbs(w),
+                (Some(n), None) => IvhDiscretisation::Fbn(n),
+                (None, None) => IvhDiscretisation::Fbn(1000),
+            },
+            None => IvhDiscretisation::Fbn(1000),
+        },
+        texture_aggregations: m.features.aggregation.clone(),
         ..IbsiSettings::default()
     }
 }

@@ -37,7 +37,7 @@ pub enum ImageError {
     #[error("{}: {count} voxel(s) are NaN or infinite; fix or mask them before running the study", .path.display())]
     NonFinite { path: PathBuf, count: usize },
 
-    #[error("{}: mask holds several labels ({}); set `label = N` for this mask to pick one", .path.display(), format_labels(.labels))]
+    #[error("{}: mask holds several labels ({}); set `[cohort] mask_label = N` in the manifest to pick one", .path.display(), format_labels(.labels))]
     SeveralLabels { path: PathBuf, labels: Vec<f64> },
 
     #[error("{}: mask is empty ({}); check the segmentation and the `label` setting", .path.display(), match .label { Some(n) => format!("no voxel equals label {n}"), None => "no non-zero voxel".to_string() })]
@@ -78,6 +78,6 @@ mod tests {
     fn several_labels_message_tells_what_to_do() {
         let e = ImageError::SeveralLabels { path: PathBuf::from("/x/m.nii.gz"), labels: vec![1.0, 2.0] };
         let msg = e.to_string();
-        assert!(msg.contains("/x/m.nii.gz") && msg.contains("1, 2") && msg.contains("label = N"), "{msg}");
+        assert!(msg.contains("/x/m.nii.gz") && msg.contains("1, 2") && msg.contains("mask_label = N"), "{msg}");
     }
 }

@@ -1,5 +1,6 @@
 //! Images: the shared `Volume` type, file IO (NIfTI, NRRD) and ROI geometry.
 pub mod dicom;
+pub mod dicom_study;
 pub mod edt;
 pub mod error;
 pub mod filters;

@@ -60,9 +60,24 @@ pub fn from_toml(text: &str, e: toml::de::Error) -> ManifestError {
             Some(s) => format!("unknown key `{found}`; did you mean `{s}`? (allowed: {})", expected.join(", ")),
             None => format!("unknown key `{found}` (allowed: {})", expected.join(", ")),
         },
-        None => raw.replace('\n', " "),
+        None => plain_types(&raw.replace('\n', " ")),
     };
     ManifestError::Invalid { file: None, key, line, message }
+}
+
+/// Rust type names in serde messages, in words a user knows.
+fn plain_types(msg: &str) -> String {
+    let mut s = msg.to_string();
+    for (t, word) in [
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected usize", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        s = s.replace(t, word);
+    }
+    s
 }
 
 /// The dotted key path in force at byte `pos`: the enclosing `[table]` header plus the key on

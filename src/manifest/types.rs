@@ -118,6 +118,12 @@ pub struct CohortSection {
     /// Clinical columns carried into the report's design table.
     #[serde(default)]
     pub clinical: Vec<String>,
+    /// Mask label to use when mask files hold several labels (default: the file must hold one).
+    #[serde(default)]
+    pub mask_label: Option<u32>,
+    /// Largest image/mask origin difference (mm) still taken as the same grid (default 0.001).
+    #[serde(default)]
+    pub origin_tolerance_mm: Option<f64>,
 }
 
 fn default_centre() -> String {
@@ -166,6 +172,19 @@ pub struct Preprocess {
     /// Discretisation: `{ bin_count = 32 }` (FBN) or `{ bin_width = 25.0 }` (FBS).
     #[serde(default)]
     pub discretise: Discretise,
+    /// Round intensities to integers after interpolation (IBSI; e.g. CT in HU).
+    #[serde(default)]
+    pub round_intensities: bool,
+    /// ROI partial-volume threshold after ROI interpolation (IBSI default 0.5).
+    #[serde(default = "half")]
+    pub roi_partial_volume: f64,
+    /// Separate IVH discretisation: `{ bin_count = 1000 }` (default) or `{ bin_width = 2.5 }`.
+    #[serde(default)]
+    pub ivh_discretise: Option<Discretise>,
+}
+
+fn half() -> f64 {
+    0.5
 }
 
 impl Default for Preprocess {
@@ -177,6 +196,9 @@ impl Default for Preprocess {
             resegment_range: None,
             outlier_sd: None,
             discretise: Discretise::default(),
+            round_intensities: false,
+            roi_partial_volume: 0.5,
+            ivh_discretise: None,
         }
     }
 }
@@ -234,6 +256,15 @@ pub struct FeaturesSection {
     /// Skip extraction: read features from this CSV (one row per patient, `patient` column).
     #[serde(default)]
     pub table: Option<String>,
+    /// IBSI texture aggregation per family, e.g. `{ glcm = ["3d_avg", "2_5d_mrg"], ngtdm = ["2d"] }`
+    /// (keys: 2d_avg, 2d_smrg, 2_5d_dmrg, 2_5d_mrg, 3d_avg, 3d_mrg; zone/neighbourhood families:
+    /// 2d, 2_5d, 3d). Default: 3D merged (GLCM, GLRLM) and 3D (others); non-default
+    /// aggregations appear in column names as `family_<aggregation>.feature`.
+    #[serde(default)]
+    pub aggregation: crate::features::TextureAggregations,
+    /// Slice-by-slice (2D) configuration: in-plane resampling only and 2D default aggregations.
+    #[serde(default)]
+    pub by_slice: bool,
 }
 
 impl Default for FeaturesSection {
@@ -243,6 +274,8 @@ impl Default for FeaturesSection {
             families: default_families(),
             filters: default_filters(),
             table: None,
+            aggregation: Default::default(),
+            by_slice: false,
         }
     }
 }
@@ -273,6 +306,34 @@ pub struct Stability {
     /// Set to false to skip the stability filter (icc.csv is still written).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// Re-segmentation by perturbing each patient's primary mask, used when the cohort has one
+    /// mask per patient (or in addition to further observers), e.g.
+    /// `[{ kind = "erode", mm = 1.0 }, { kind = "dilate", mm = 1.0 }, { kind = "contour", magnitude_mm = 1.0, smoothness_mm = 3.0 }, { kind = "translate", max_mm = 1.0 }]`.
+    #[serde(default)]
+    pub perturbations: Vec<PerturbationSpec>,
+}
+
+/// One mask perturbation for stability analysis.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PerturbationSpec {
+    Erode { mm: f64 },
+    Dilate { mm: f64 },
+    Contour { magnitude_mm: f64, smoothness_mm: f64 },
+    Translate { max_mm: f64 },
+}
+
+impl PerturbationSpec {
+    /// The image-module perturbation.
+    pub fn to_perturbation(self) -> crate::image::perturb::Perturbation {
+        use crate::image::perturb::Perturbation as P;
+        match self {
+            PerturbationSpec::Erode { mm } => P::Erode { mm },
+            PerturbationSpec::Dilate { mm } => P::Dilate { mm },
+            PerturbationSpec::Contour { magnitude_mm, smoothness_mm } => P::Contour { magnitude_mm, smoothness_mm },
+            PerturbationSpec::Translate { max_mm } => P::Translate { max_mm },
+        }
+    }
 }
 
 impl Default for Stability {
@@ -282,6 +343,7 @@ impl Default for Stability {
             threshold: default_icc_threshold(),
             filter_on: default_filter_on(),
             enabled: true,
+            perturbations: Vec::new(),
         }
     }
 }
@@ -542,6 +604,19 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
             ))
         }
     }
+    if !(m.preprocess.roi_partial_volume > 0.0 && m.preprocess.roi_partial_volume <= 1.0) {
+        return Err(ManifestError::at("preprocess.roi_partial_volume", "must be in (0, 1]"));
+    }
+    if let Some(d) = m.preprocess.ivh_discretise {
+        if !matches!((d.bin_count, d.bin_width), (Some(n), None) if n >= 2)
+            && !matches!((d.bin_count, d.bin_width), (None, Some(w)) if w > 0.0)
+        {
+            return Err(ManifestError::at(
+                "preprocess.ivh_discretise",
+                "give exactly one of `bin_count` (≥ 2) or `bin_width` (> 0)",
+            ));
+        }
+    }
     if let Some(r) = m.preprocess.resample_mm {
         if r.iter().any(|v| v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)) {
             return Err(ManifestError::at("preprocess.resample_mm", "all three spacings must be > 0"));
@@ -574,6 +649,15 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
             format!("`{}`: use one of ICC(1,1), ICC(2,1), ICC(3,1), ICC(1,k), ICC(2,k), ICC(3,k)", m.stability.icc),
         ));
     }
+    if !(m.stability.threshold >= 0.0 && m.stability.threshold <= 1.0) {
+        return Err(ManifestError::at(
+            "stability.threshold",
+            format!(
+                "{} is outside [0, 1]; an ICC threshold is usually 0.75 (good) or 0.9 (excellent)",
+                m.stability.threshold
+            ),
+        ));
+    }
     if !["value", "lower_ci"].contains(&m.stability.filter_on.as_str()) {
         return Err(ManifestError::at("stability.filter_on", "use \"value\" or \"lower_ci\""));
     }
@@ -595,6 +679,14 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         return Err(ManifestError::at("model", "at least one [[model]] is needed"));
     }
     unique("model.name", m.models.iter().map(|x| x.name.as_str()))?;
+    if let Some(t) = m.cohort.origin_tolerance_mm {
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(ManifestError::at(
+                "cohort.origin_tolerance_mm",
+                format!("{t} must be a finite number ≥ 0 (mm)"),
+            ));
+        }
+    }
     let survival = m.study.kind == OutcomeKind::Survival;
     if survival && m.study.time.is_none() {
         return Err(ManifestError::at("study.time", "a survival study needs `time = \"<follow-up column>\"`"));

@@ -31,6 +31,10 @@ pub fn key_material(m: &Manifest, observers: usize, input_hashes: &[(String, Str
         "rois": m.rois,
         "preprocess": m.preprocess,
         "features": m.features,
+        "perturbations": m.stability.perturbations,
+        "perturbation_seed": m.study.seed,
+        "mask_label": m.cohort.mask_label,
+        "origin_tolerance_mm": m.cohort.origin_tolerance_mm,
         "observers": observers,
         "input_sha256": hashes,
     })

@@ -9,6 +9,7 @@ mod outputs;
 mod progress;
 pub mod shard;
 mod study_report;
+pub mod warnings;
 
 pub use error::StudyError;
 
@@ -117,6 +118,9 @@ pub fn run_timed(path: &Path, out: Option<&Path>, opts: &RunOptions) -> Result<(
     let result = execute(study, opts)?;
     let t_exec = t0.elapsed().as_secs_f64();
     outputs::write_all(&result, &out)?;
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
     let total = t0.elapsed().as_secs_f64();
     let before = t_start + result.seconds_to_modelling;
     Ok((
@@ -191,6 +195,8 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         )));
     }
 
+    check_select_counts(m, kept.len())?;
+
     // Design matrix: stable radiomics columns, then clinical columns.
     let rad = features.select_columns(&kept);
     let clin: Vec<String> = m.cohort_clinical_inputs();
@@ -221,6 +227,7 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let vbar = progress::bar(crate::validate::fit_count(m), "validating", opts.quiet);
     let results = crate::validate::run(m, &design, &|k| vbar.inc(k)).map_err(|e| StudyError::bad(format!("{e:#}")))?;
     vbar.finish_and_clear();
+    warnings.extend(warnings::study_warnings(m, &cohort, &features, &results));
 
     let input_hashes = plan.input_hashes;
     Ok(StudyRun {
@@ -243,6 +250,11 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
 pub(crate) struct ExtractionPlan {
     pub settings: crate::features::extract::IbsiSettings,
     pub sequences: Vec<String>,
+    /// Masks read from the cohort table per patient.
+    pub table_masks: usize,
+    /// Perturbed re-segmentations of the primary mask.
+    pub perturbations: Vec<crate::image::perturb::Perturbation>,
+    /// Segmentations per patient (table masks + perturbations): one feature table each.
     pub observers: usize,
     /// Warnings about the plan (e.g. the ICC filter is skipped).
     pub warnings: Vec<String>,
@@ -258,12 +270,21 @@ impl ExtractionPlan {
         let observers =
             if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
         let mut warnings = Vec::new();
-        if m.stability.enabled && observers < 2 {
-            warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
+        let perturbations: Vec<crate::image::perturb::Perturbation> = if m.stability.enabled {
+            m.stability.perturbations.iter().map(|p| p.to_perturbation()).collect()
+        } else {
+            Vec::new()
+        };
+        if m.stability.enabled && observers < 2 && perturbations.is_empty() {
+            warnings.push(
+                "only one mask per patient and no [stability] perturbations: the ICC stability filter was skipped"
+                    .into(),
+            );
         }
-        let observers = observers.max(1);
+        let table_masks = observers.max(1);
+        let observers = table_masks + perturbations.len();
         for p in &cohort.patients {
-            if let Some(f) = p.images.values().chain(p.masks.iter()).find(|f| !f.is_file()) {
+            if let Some(f) = p.images.values().chain(p.masks.iter()).find(|f| !input_exists(f)) {
                 return Err(StudyError::bad(format!(
                     "patient `{}`: {}: no such file; fix its path in the cohort table {}",
                     p.id,
@@ -275,7 +296,7 @@ impl ExtractionPlan {
         let input_hashes = outputs::hash_inputs(cohort, table).map_err(|e| StudyError::bad(format!("{e:#}")))?;
         let key = cache::key(m, observers, &input_hashes);
         let sequences = m.sequences.iter().map(|s| s.name.clone()).collect();
-        Ok(ExtractionPlan { settings, sequences, observers, warnings, input_hashes, key })
+        Ok(ExtractionPlan { settings, sequences, table_masks, perturbations, observers, warnings, input_hashes, key })
     }
 
     pub fn patients(&self, cohort: &Cohort) -> Vec<String> {
@@ -289,16 +310,30 @@ impl ExtractionPlan {
         cohort: &Cohort,
         tick: &(dyn Fn() + Sync),
     ) -> Result<cache::Entry, StudyError> {
+        let m = &study.manifest;
         let spec = ExtractSpec {
             sequences: &self.sequences,
-            rois: &study.manifest.rois,
+            rois: &m.rois,
             settings: &self.settings,
-            tolerance: Default::default(),
-            observers: self.observers,
+            tolerance: crate::image::GeometryTolerance {
+                origin_mm: m.cohort.origin_tolerance_mm.unwrap_or(crate::image::GeometryTolerance::default().origin_mm),
+                ..Default::default()
+            },
+            observers: self.table_masks,
+            mask_label: m.cohort.mask_label,
+            perturbations: &self.perturbations,
+            seed: m.study.seed,
         };
         let e = extract_cohort(cohort, &spec, tick).map_err(StudyError::bad)?;
         Ok(cache::Entry { observers: e.observers, warnings: e.warnings })
     }
+}
+
+/// Whether a cohort-table path exists: a file, a DICOM series folder, or `file#selector`.
+fn input_exists(f: &Path) -> bool {
+    let s = f.to_string_lossy();
+    let base = Path::new(s.rsplit_once('#').map_or(s.as_ref(), |(a, _)| a));
+    base.is_file() || base.is_dir()
 }
 
 /// Load a study's manifest and cohort (generating a synthetic cohort when needed).
@@ -343,6 +378,26 @@ fn load_table(study: &Study, path: &Path) -> Result<Cohort, StudyError> {
             clinical: &clinical,
         },
     )?)
+}
+
+/// Selection steps that ask for a fixed number of features need at least that many candidates:
+/// asking for more is an error (not silently clamped), so the report never claims a k it did not use.
+fn check_select_counts(m: &manifest::Manifest, available: usize) -> Result<(), StudyError> {
+    use manifest::SelectStep;
+    for (i, step) in m.select.steps.iter().enumerate() {
+        let (name, k) = match step {
+            SelectStep::KBest { k } => ("k_best", *k),
+            SelectStep::Mrmr { k } => ("mrmr", *k),
+            SelectStep::Rfe { k, .. } => ("rfe", *k),
+            _ => continue,
+        };
+        if k > available {
+            return Err(StudyError::bad(format!(
+                "manifest key `select.steps[{i}]` ({name}): k = {k} but only {available} radiomic features passed extraction and the stability filter; set k ≤ {available}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Outcome checks that need the whole cohort: both classes present in the training data and

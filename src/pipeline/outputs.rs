@@ -36,15 +36,64 @@ pub fn check_writable(out: &Path) -> Result<(), StudyError> {
         StudyError::bad(format!("output folder {} is not writable ({e}); choose another --out", out.display()))
     })?;
     let _ = std::fs::remove_file(probe);
+    recover_stale(out);
     Ok(())
+}
+
+/// Tidy what a killed run left next to `out`: `.<name>.tmp-<pid>` folders are removed; a
+/// `.<name>.old-<pid>` folder (the previous report, moved aside just before a swap) is put back
+/// when `out` is missing, else removed. Only folders of processes that no longer exist
+/// (checked through /proc) are touched.
+fn recover_stale(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let mut stale: Vec<(bool, PathBuf)> = Vec::new();
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = file.strip_prefix(".radstudy-write-test-").and_then(|p| p.parse::<u32>().ok()) {
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        for (tag, old) in [(".tmp-", false), (".old-", true)] {
+            let pid = file.strip_prefix(&format!(".{name}{tag}")).and_then(|p| p.parse::<u32>().ok());
+            if let Some(pid) = pid {
+                if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                    stale.push((old, e.path()));
+                }
+            }
+        }
+    }
+    stale.sort();
+    for (old, p) in stale {
+        if old && !out.exists() && std::fs::rename(&p, out).is_ok() {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&p);
+    }
 }
 
 /// SHA-256 of the cohort table and every image and mask it names, in cohort order.
 pub fn hash_inputs(cohort: &crate::cohort::Cohort, table: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut files: Vec<PathBuf> = vec![table.to_path_buf()];
-    for p in &cohort.patients {
-        files.extend(p.images.values().cloned());
-        files.extend(p.masks.iter().cloned());
+    for p in cohort.patients.iter() {
+        for f in p.images.values().chain(p.masks.iter()) {
+            // `file#selector` names a file; a folder is a DICOM series: hash every file in it.
+            let s = f.to_string_lossy();
+            let f = PathBuf::from(s.rsplit_once('#').map_or(s.as_ref(), |(a, _)| a));
+            if f.is_dir() {
+                let mut inner: Vec<PathBuf> = walk(&f);
+                inner.sort();
+                files.extend(inner);
+            } else {
+                files.push(f);
+            }
+        }
     }
     use rayon::prelude::*;
     files
@@ -54,6 +103,22 @@ pub fn hash_inputs(cohort: &crate::cohort::Cohort, table: &Path) -> anyhow::Resu
             Ok((f.display().to_string(), hex::encode(Sha256::digest(&bytes))))
         })
         .collect()
+}
+
+/// Every file below `dir` (recursively).
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// Write every output of `run` into `out` atomically (temp folder + rename).

@@ -62,7 +62,7 @@ pub fn normalise(image: &Array3<f32>, region: &Array3<bool>, method: Normalisati
         }
     };
     if !(scale > 0.0 && scale.is_finite()) {
-        return Err(format!("normalisation region has no intensity spread ({method:?})"));
+        return Err(format!("intensities are constant in the normalisation region ({method:?} normalisation needs a spread); check the image and the mask"));
     }
     Ok(image.mapv(|v| {
         let z = (v as f64 - offset) / scale;

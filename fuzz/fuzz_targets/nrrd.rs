@@ -1,0 +1,3 @@
+//! libFuzzer entry point for the nrrd target (body in `radstudy_fuzz::nrrd`).
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| radstudy_fuzz::nrrd(data));
