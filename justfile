@@ -32,3 +32,7 @@ fmt:
 
 lint:
     cargo clippy --all-targets -- -D warnings
+
+# Open the small study's report.html in headless Chromium; screenshot in target/report-check/
+report-check:
+    cargo test --release --test report_check -- --nocapture

@@ -6,6 +6,7 @@
 mod error;
 mod outputs;
 mod progress;
+mod report_figures;
 mod study_report;
 
 pub use error::StudyError;
