@@ -69,8 +69,9 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 }
 
 fn probe_value(dom: &str, key: &str) -> usize {
-    let start = dom.find("PROBE ").unwrap_or_else(|| panic!("probe did not run; DOM: {}", &dom[..dom.len().min(500)]));
-    let json = &dom[start + 6..];
+    let marker = "id=\"radstudy-probe\">PROBE ";
+    let start = dom.find(marker).unwrap_or_else(|| panic!("probe did not run; DOM: {}", &dom[..dom.len().min(500)]));
+    let json = &dom[start + marker.len()..];
     let json = &json[..json.find('}').expect("probe json") + 1];
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("probe json {json}: {e}"));
     v[key].as_u64().unwrap_or_else(|| panic!("probe key {key} in {json}")) as usize

@@ -31,6 +31,9 @@ pub struct SurvivalRow {
     pub logrank_p: f64,
 }
 
+/// A metric of one bootstrap resample (event flags, row positions as f64).
+type BootMetric<'a> = dyn Fn(&[bool], &[f64]) -> crate::metrics::error::Result<f64> + 'a;
+
 /// Survival rows for every model × cohort; bootstrap seeded from `seed` and the row position.
 pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<SurvivalRow> {
     let mut rows = Vec::new();
@@ -55,7 +58,7 @@ pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<S
                     uno_c(&train.time, &train_event, &pick(p, &c.time), e, &pick(p, &c.prob), Some(tau))
                         .map(|u| u.cindex)
                 };
-                let ci = |m: &dyn Fn(&[bool], &[f64]) -> crate::metrics::error::Result<f64>| {
+                let ci = |m: &BootMetric| {
                     bootstrap_percentile_ci(&ev, &pos, &idx, 0.95, m)
                         .map(|b| (b.lower, b.upper))
                         .unwrap_or((f64::NAN, f64::NAN))

@@ -74,9 +74,10 @@ pub fn roc_per_cohort(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
     Ok(out)
 }
 
-/// LOWESS smooth of the outcome on the predicted probability (empty when undefined).
+/// LOWESS smooth of the outcome on the predicted probability, clipped to [0, 1] for drawing
+/// (a local linear fit of 0/1 outcomes can overshoot); empty when undefined.
 pub fn calibration_smooth(p: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
-    lowess(p, y, LOWESS_FRAC).unwrap_or_default()
+    lowess(p, y, LOWESS_FRAC).unwrap_or_default().into_iter().map(|(x, v)| (x, v.clamp(0.0, 1.0))).collect()
 }
 
 /// One decision-curve figure per cohort (net benefit 0.05–0.95 with treat all / none).
@@ -180,7 +181,8 @@ pub fn forest(
 pub fn schemes(run: &StudyRun) -> Vec<(String, bool, PointsScheme)> {
     let m = &run.study.manifest;
     let mut out = Vec::new();
-    for (spec, r) in m.models.iter().zip(&run.results) {
+    for r in &run.results {
+        let Some(spec) = m.models.iter().find(|s| s.name == r.model) else { continue };
         let clinical = spec.inputs.iter().any(|i| i != "radiomics");
         if !clinical || !(spec.kind == "logistic" || spec.kind == "cox") || r.coefficients.is_empty() {
             continue;

@@ -249,7 +249,11 @@ pub fn document(run: &StudyRun, table: &MetricTable, figures: &[NamedFigure]) ->
         selection_section(run, figures),
     ];
     let mut results = match table {
-        MetricTable::Binary(rows) => vec![Block::Table(metrics_table(rows)), Block::Paragraph(threshold_note(run))],
+        MetricTable::Binary(rows) => vec![
+            Block::Table(metrics_table(rows)),
+            Block::Table(calibration_table(rows)),
+            Block::Paragraph(threshold_note(run)),
+        ],
         MetricTable::Survival(rows) => vec![Block::Table(survival_table(rows)), Block::Paragraph(threshold_note(run))],
     };
     if let MetricTable::Binary(_) = table {
@@ -435,36 +439,52 @@ fn selection_section(run: &StudyRun, figures: &[NamedFigure]) -> Section {
     Section { id: "selection".into(), title: "Selection and models".into(), blocks }
 }
 
+fn f3(v: f64) -> String {
+    if v.is_nan() {
+        "NA".to_string()
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn headers(h: &[&str]) -> Vec<String> {
+    h.iter().map(|s| s.to_string()).collect()
+}
+
+/// Discrimination: AUC with DeLong and bootstrap CIs, and the per-repeat spread.
 fn metrics_table(rows: &[MetricRow]) -> Table {
-    let f3 = |v: f64| if v.is_nan() { "NA".to_string() } else { format!("{v:.3}") };
     Table {
-        title: "Discrimination and calibration".into(),
-        header: ["model", "cohort", "n", "events", "AUC (95% CI, DeLong)", "bootstrap CI", "sens", "spec", "acc", "PPV", "NPV", "F1", "Brier (scaled)", "cal. slope", "cal. intercept", "CITL", "HL χ² (p)"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        title: "Discrimination".into(),
+        header: headers(&["model", "cohort", "n", "events", "AUC (95% CI, DeLong)", "bootstrap 95% CI", "per repeat mean [min–max]"]),
         rows: rows
             .iter()
             .map(|r| {
-                let auc = match r.repeat_auc {
-                    Some((mean, lo, hi)) => format!(
-                        "{} ({}–{}); per repeat {} [{}–{}]",
-                        f3(r.auc),
-                        f3(r.auc_ci.0),
-                        f3(r.auc_ci.1),
-                        f3(mean),
-                        f3(lo),
-                        f3(hi)
-                    ),
-                    None => format!("{} ({}–{})", f3(r.auc), f3(r.auc_ci.0), f3(r.auc_ci.1)),
-                };
                 vec![
                     r.model.clone(),
                     r.cohort.clone(),
                     r.n.to_string(),
                     r.events.to_string(),
-                    auc,
+                    format!("{} ({}–{})", f3(r.auc), f3(r.auc_ci.0), f3(r.auc_ci.1)),
                     format!("{}–{}", f3(r.boot_ci.0), f3(r.boot_ci.1)),
+                    r.repeat_auc.map(|(m, lo, hi)| format!("{} [{}–{}]", f3(m), f3(lo), f3(hi))).unwrap_or_else(|| "–".into()),
+                ]
+            })
+            .collect(),
+        note: Some("Internal CV: each patient's out-of-fold probability averaged over repeats; every metric of each repeat is in metrics_per_repeat.csv. Bootstrap: stratified percentile CI.".into()),
+    }
+}
+
+/// Threshold metrics, Brier and calibration.
+fn calibration_table(rows: &[MetricRow]) -> Table {
+    Table {
+        title: "Classification at the training threshold, and calibration".into(),
+        header: headers(&["model", "cohort", "sens", "spec", "acc", "PPV", "NPV", "F1", "Brier (scaled)", "cal. slope", "cal. intercept", "CITL", "HL χ² (p)"]),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.model.clone(),
+                    r.cohort.clone(),
                     f3(r.sensitivity),
                     f3(r.specificity),
                     f3(r.accuracy),
@@ -479,7 +499,7 @@ fn metrics_table(rows: &[MetricRow]) -> Table {
                 ]
             })
             .collect(),
-        note: Some(format!("Internal CV: each patient's out-of-fold probability averaged over repeats; per-repeat AUC mean [min–max] after it (every metric per repeat in metrics_per_repeat.csv). Bootstrap: stratified percentile CI. Calibration intercept with the slope fitted jointly; CITL with the slope fixed at 1. Hosmer–Lemeshow g = {}: {}.", crate::metrics::summary::HL_GROUPS, crate::metrics::summary::HL_GROUPING)),
+        note: Some(format!("Calibration intercept with the slope fitted jointly; CITL (calibration-in-the-large) with the slope fixed at 1. Hosmer–Lemeshow g = {}: {}.", crate::metrics::summary::HL_GROUPS, crate::metrics::summary::HL_GROUPING)),
     }
 }
 

@@ -67,7 +67,7 @@ fn zero_at(v: &NomogramInput) -> f64 {
 
 /// About five round values covering [lo, hi] (1, 2, 2.5 or 5 × 10^k steps), ends included.
 pub fn nice_values(lo: f64, hi: f64) -> Vec<f64> {
-    if !(hi > lo) {
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return vec![lo];
     }
     let raw = (hi - lo) / 4.0;
