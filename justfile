@@ -46,3 +46,7 @@ fuzz secs="60":
         done
     fi
     CARGO_TARGET_DIR=../target cargo run --release --quiet --bin mutate -- all {{secs}}
+
+# Open the small study's report.html in headless Chromium; screenshot in target/report-check/
+report-check:
+    cargo test --release --test report_check -- --nocapture

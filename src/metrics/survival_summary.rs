@@ -1,11 +1,12 @@
 //! The survival metric table: one row per Cox model × cohort with Harrell's C (stratified
-//! bootstrap percentile CI), Uno's C (τ = last training follow-up), and the hazard ratio and
-//! log-rank test of the high- vs low-risk group split at the training-chosen cut-off.
+//! bootstrap percentile CI), Uno's C (τ = last training follow-up, same bootstrap CI), the
+//! hazard ratio and log-rank test of the high- vs low-risk group split at the training-chosen
+//! cut-off, and the Kaplan–Meier table of each risk group (km.csv).
 //! Only evaluates given risk scores; never fits the prediction model or picks the cut-off.
 
 use super::binary::{bootstrap_percentile_ci, stratified_bootstrap_indices};
 use super::summary::to_bool;
-use super::survival::{cox_hazard_ratio_binary, harrell_c, logrank_test, uno_c};
+use super::survival::{cox_hazard_ratio_binary, harrell_c, kaplan_meier, logrank_test, uno_c};
 use crate::validate::ModelResult;
 
 /// One row of metrics.csv for a survival study.
@@ -18,6 +19,7 @@ pub struct SurvivalRow {
     pub harrell_c: f64,
     pub c_ci: (f64, f64),
     pub uno_c: f64,
+    pub uno_ci: (f64, f64),
     pub tau: f64,
     /// Internal CV: mean, min and max of the per-repeat Harrell C.
     pub repeat_c: Option<(f64, f64, f64)>,
@@ -29,6 +31,9 @@ pub struct SurvivalRow {
     pub logrank_p: f64,
 }
 
+/// A metric of one bootstrap resample (event flags, row positions as f64).
+type BootMetric<'a> = dyn Fn(&[bool], &[f64]) -> crate::metrics::error::Result<f64> + 'a;
+
 /// Survival rows for every model × cohort; bootstrap seeded from `seed` and the row position.
 pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<SurvivalRow> {
     let mut rows = Vec::new();
@@ -39,23 +44,28 @@ pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<S
         for (ci, c) in r.cohorts.iter().enumerate() {
             let ev = to_bool(&c.y);
             let hc = harrell_c(&c.time, &ev, &c.prob).map(|h| h.cindex).unwrap_or(f64::NAN);
-            let boot = if n_boot > 0 {
+            let (boot, uno_boot) = if n_boot > 0 {
                 let idx = stratified_bootstrap_indices(
                     &ev,
                     n_boot,
                     crate::validate::derive_seed(seed, 60_000 + (mi * 100 + ci) as u64),
                 );
                 let pos: Vec<f64> = (0..ev.len()).map(|i| i as f64).collect();
-                let metric = |e: &[bool], p: &[f64]| {
-                    let t: Vec<f64> = p.iter().map(|&k| c.time[k as usize]).collect();
-                    let s: Vec<f64> = p.iter().map(|&k| c.prob[k as usize]).collect();
-                    harrell_c(&t, e, &s).map(|h| h.cindex)
+                let pick = |p: &[f64], v: &[f64]| -> Vec<f64> { p.iter().map(|&k| v[k as usize]).collect() };
+                let harrell =
+                    |e: &[bool], p: &[f64]| harrell_c(&pick(p, &c.time), e, &pick(p, &c.prob)).map(|h| h.cindex);
+                let uno = |e: &[bool], p: &[f64]| {
+                    uno_c(&train.time, &train_event, &pick(p, &c.time), e, &pick(p, &c.prob), Some(tau))
+                        .map(|u| u.cindex)
                 };
-                bootstrap_percentile_ci(&ev, &pos, &idx, 0.95, metric)
-                    .map(|b| (b.lower, b.upper))
-                    .unwrap_or((f64::NAN, f64::NAN))
+                let ci = |m: &BootMetric| {
+                    bootstrap_percentile_ci(&ev, &pos, &idx, 0.95, m)
+                        .map(|b| (b.lower, b.upper))
+                        .unwrap_or((f64::NAN, f64::NAN))
+                };
+                (ci(&harrell), ci(&uno))
             } else {
-                (f64::NAN, f64::NAN)
+                ((f64::NAN, f64::NAN), (f64::NAN, f64::NAN))
             };
             let uc = uno_c(&train.time, &train_event, &c.time, &ev, &c.prob, Some(tau))
                 .map(|u| u.cindex)
@@ -80,6 +90,7 @@ pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<S
                 harrell_c: hc,
                 c_ci: boot,
                 uno_c: uc,
+                uno_ci: uno_boot,
                 tau,
                 repeat_c,
                 cutoff: r.threshold,
@@ -92,4 +103,51 @@ pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<S
         }
     }
     rows
+}
+
+/// One line of km.csv: the Kaplan–Meier estimate of one risk group at one event time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmRow {
+    pub model: String,
+    pub cohort: String,
+    pub group: &'static str,
+    pub time: f64,
+    pub n_at_risk: usize,
+    pub n_events: usize,
+    pub n_censored: usize,
+    pub surv: f64,
+    pub se_greenwood: f64,
+    pub ci_loglog: (f64, f64),
+}
+
+/// Kaplan–Meier of the low- and high-risk groups (split at the training cut-off) of every
+/// survival model × cohort, one row per distinct time.
+pub fn km_rows(results: &[ModelResult]) -> Vec<KmRow> {
+    let mut out = Vec::new();
+    for r in results.iter().filter(|r| r.survival) {
+        for c in &r.cohorts {
+            for (group, high) in [("low risk", false), ("high risk", true)] {
+                let idx: Vec<usize> = (0..c.prob.len()).filter(|&i| (c.prob[i] > r.threshold) == high).collect();
+                let t: Vec<f64> = idx.iter().map(|&i| c.time[i]).collect();
+                let e: Vec<bool> = idx.iter().map(|&i| c.y[i] == 1.0).collect();
+                let Ok(km) = kaplan_meier(&t, &e) else { continue };
+                for st in &km.steps {
+                    let pt = km.point_at(st.time);
+                    out.push(KmRow {
+                        model: r.model.clone(),
+                        cohort: c.cohort.clone(),
+                        group,
+                        time: st.time,
+                        n_at_risk: st.n_at_risk,
+                        n_events: st.n_events,
+                        n_censored: st.n_censored,
+                        surv: pt.surv,
+                        se_greenwood: pt.se_greenwood,
+                        ci_loglog: (pt.ci_loglog[0], pt.ci_loglog[1]),
+                    });
+                }
+            }
+        }
+    }
+    out
 }

@@ -8,6 +8,7 @@ mod error;
 mod outputs;
 mod progress;
 pub mod shard;
+mod report_figures;
 mod study_report;
 pub mod warnings;
 

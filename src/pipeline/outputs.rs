@@ -3,8 +3,9 @@
 //! fails before this point writes nothing; a previous good report stays intact.
 
 use super::{study_report, StudyError, StudyRun};
-use crate::metrics::summary::{metric_rows, MetricRow};
-use crate::metrics::survival_summary::{survival_rows, SurvivalRow};
+use crate::metrics::comparison::{dca_rows, dca_thresholds, paired_delong_rows, DcaRow, PairedRow};
+use crate::metrics::summary::{metric_rows, per_repeat_rows, MetricRow};
+use crate::metrics::survival_summary::{km_rows, survival_rows, KmRow, SurvivalRow};
 
 /// The metric table of a study, by outcome kind.
 pub enum MetricTable {
@@ -148,13 +149,20 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let m = &run.study.manifest;
-    let _ = m;
     let rows = metric_table(run);
     let csv = match &rows {
-        MetricTable::Binary(r) => metrics_csv(r),
+        MetricTable::Binary(r) => metrics_csv(r, run),
         MetricTable::Survival(r) => survival_csv(r),
     };
     put(dir, "metrics.csv", csv.as_bytes())?;
+    if let MetricTable::Binary(_) = &rows {
+        let per_repeat = per_repeat_rows(&run.results, m.report.bootstrap, m.study.seed);
+        put(dir, "metrics_per_repeat.csv", metrics_csv(&per_repeat, run).as_bytes())?;
+        put(dir, "dca.csv", dca_csv(&dca_rows(&run.results, &dca_thresholds())).as_bytes())?;
+        put(dir, "delong_paired.csv", paired_csv(&paired_delong_rows(&run.results)).as_bytes())?;
+    } else {
+        put(dir, "km.csv", km_csv(&km_rows(&run.results)).as_bytes())?;
+    }
     run.features.write_parquet(&dir.join("features.parquet"))?;
     put(dir, "icc.csv", icc_csv(run).as_bytes())?;
     put(dir, "selected_features.csv", selected_csv(run).as_bytes())?;
@@ -165,6 +173,13 @@ fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
         put(dir, &format!("{}.png", f.name), &f.png)?;
     }
     let doc = study_report::document(run, &rows, &figures);
+    for (name, table) in study_report::csv_tables(&doc) {
+        put(dir, &format!("tables/{name}.csv"), crate::report::csv_table::table_to_csv(table).as_bytes())?;
+    }
+    let nomograms = study_report::nomogram_csv(run);
+    if !nomograms.is_empty() {
+        put(dir, "nomogram.csv", nomograms.as_bytes())?;
+    }
     put(dir, "report.html", crate::report::html::render_html(&doc).as_bytes())?;
     put(dir, "report.md", study_report::markdown(&doc).as_bytes())?;
     put(dir, "provenance.json", provenance(run)?.as_bytes())?;
@@ -172,6 +187,9 @@ fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
 }
 
 fn put(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(parent) = dir.join(name).parent() {
+        std::fs::create_dir_all(parent)?;
+    }
     crate::io_util::write_atomic(&dir.join(name), bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join(name).display()))
 }
@@ -185,14 +203,15 @@ pub fn num(v: f64) -> String {
     }
 }
 
-fn metrics_csv(rows: &[MetricRow]) -> String {
+fn metrics_csv(rows: &[MetricRow], run: &StudyRun) -> String {
     let mut s = String::from(
-        "model,cohort,n,events,auc,auc_se,auc_ci_low,auc_ci_high,auc_boot_low,auc_boot_high,threshold,sensitivity,specificity,accuracy,ppv,npv,f1,brier,calibration_slope,calibration_intercept\n",
+        "model,cohort,n,events,auc,auc_se,auc_ci_low,auc_ci_high,auc_boot_low,auc_boot_high,threshold,threshold_rule,sensitivity,specificity,accuracy,ppv,npv,f1,brier,scaled_brier,calibration_slope,calibration_intercept,calibration_in_the_large,hl_chi2,hl_df,hl_p,hl_grouping\n",
     );
     for r in rows {
+        let rule = run.results.iter().find(|m| m.model == r.model).map(|m| m.threshold_rule.as_str()).unwrap_or("");
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(&r.model),
             csv_field(&r.cohort),
             r.n,
@@ -204,6 +223,7 @@ fn metrics_csv(rows: &[MetricRow]) -> String {
             num(r.boot_ci.0),
             num(r.boot_ci.1),
             num(r.threshold),
+            csv_field(rule),
             num(r.sensitivity),
             num(r.specificity),
             num(r.accuracy),
@@ -211,8 +231,75 @@ fn metrics_csv(rows: &[MetricRow]) -> String {
             num(r.npv),
             num(r.f1),
             num(r.brier),
+            num(r.scaled_brier),
             num(r.cal_slope),
-            num(r.cal_intercept)
+            num(r.cal_intercept),
+            num(r.citl),
+            num(r.hl_chi2),
+            r.hl_df,
+            num(r.hl_p),
+            csv_field(crate::metrics::summary::HL_GROUPING)
+        );
+    }
+    s
+}
+
+fn dca_csv(rows: &[DcaRow]) -> String {
+    let mut s = String::from("model,cohort,threshold,net_benefit,net_benefit_treat_all,net_benefit_treat_none\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{}",
+            csv_field(&r.model),
+            csv_field(&r.cohort),
+            num(r.threshold),
+            num(r.net_benefit),
+            num(r.treat_all),
+            num(r.treat_none)
+        );
+    }
+    s
+}
+
+fn paired_csv(rows: &[PairedRow]) -> String {
+    let mut s = String::from("cohort,model_1,model_2,n,auc_1,auc_2,auc_difference,z,p_two_sided\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{}",
+            csv_field(&r.cohort),
+            csv_field(&r.model_1),
+            csv_field(&r.model_2),
+            r.n,
+            num(r.auc_1),
+            num(r.auc_2),
+            num(r.diff),
+            num(r.z),
+            num(r.p)
+        );
+    }
+    s
+}
+
+fn km_csv(rows: &[KmRow]) -> String {
+    let mut s = String::from(
+        "model,cohort,group,time,n_at_risk,n_events,n_censored,survival,se_greenwood,ci_loglog_low,ci_loglog_high\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            csv_field(&r.model),
+            csv_field(&r.cohort),
+            r.group,
+            num(r.time),
+            r.n_at_risk,
+            r.n_events,
+            r.n_censored,
+            num(r.surv),
+            num(r.se_greenwood),
+            num(r.ci_loglog.0),
+            num(r.ci_loglog.1)
         );
     }
     s
@@ -220,12 +307,12 @@ fn metrics_csv(rows: &[MetricRow]) -> String {
 
 fn survival_csv(rows: &[SurvivalRow]) -> String {
     let mut s = String::from(
-        "model,cohort,n,events,harrell_c,c_boot_low,c_boot_high,uno_c,tau,risk_cutoff,n_high_risk,hr_high_vs_low,hr_ci_low,hr_ci_high,logrank_chi2,logrank_p\n",
+        "model,cohort,n,events,harrell_c,c_boot_low,c_boot_high,uno_c,uno_boot_low,uno_boot_high,tau,risk_cutoff,n_high_risk,hr_high_vs_low,hr_ci_low,hr_ci_high,logrank_chi2,logrank_p\n",
     );
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(&r.model),
             csv_field(&r.cohort),
             r.n,
@@ -234,6 +321,8 @@ fn survival_csv(rows: &[SurvivalRow]) -> String {
             num(r.c_ci.0),
             num(r.c_ci.1),
             num(r.uno_c),
+            num(r.uno_ci.0),
+            num(r.uno_ci.1),
             num(r.tau),
             num(r.cutoff),
             r.n_high,

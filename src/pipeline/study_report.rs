@@ -4,6 +4,7 @@
 //! computed elsewhere; must not compute a metric that `metrics` does not provide.
 
 use super::outputs::{num, MetricTable};
+use super::report_figures;
 use super::StudyRun;
 use crate::metrics::binary::roc_curve;
 use crate::metrics::summary::{to_bool, MetricRow};
@@ -34,7 +35,30 @@ pub fn figures(run: &StudyRun, table: &MetricTable) -> anyhow::Result<Vec<NamedF
         MetricTable::Survival(rows) => survival_figures(run, rows)?,
     };
     out.extend(common_figures(run)?);
+    let survival = matches!(table, MetricTable::Survival(_));
+    if !survival {
+        out.extend(report_figures::roc_per_cohort(run)?);
+        out.extend(report_figures::decision_curves(run)?);
+    }
+    out.extend(report_figures::forest(run, &validation_estimates(table), survival)?);
+    out.extend(report_figures::nomograms(run)?);
     Ok(out)
+}
+
+pub use report_figures::nomogram_csv;
+
+/// Every table of the report with a file stem (`<section>_<k>_<title>`), for tables/*.csv.
+pub fn csv_tables(doc: &ReportDoc) -> Vec<(String, &Table)> {
+    let mut out = Vec::new();
+    for s in &doc.sections {
+        let tables = s.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None });
+        for (k, t) in tables.enumerate() {
+            let mut stem = format!("{}_{}_{}", report_figures::slug(&s.id), k + 1, report_figures::slug(&t.title));
+            stem.truncate(80);
+            out.push((stem.trim_end_matches('_').to_string(), t));
+        }
+    }
+    out
 }
 
 /// Kaplan–Meier curves of the high- and low-risk groups per cohort (training cut-off).
@@ -113,7 +137,7 @@ fn binary_figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<Name
             cal_series.push(CalibrationSeries {
                 label: format!("{} · {}", r.model, c.cohort),
                 bins: calibration_bins(&c.prob, &c.y, 5),
-                smooth: Vec::new(),
+                smooth: report_figures::calibration_smooth(&c.prob, &c.y),
                 predictions: c.prob.clone(),
             });
         }
@@ -133,7 +157,7 @@ fn binary_figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<Name
         out.push(named(
             "calibration",
             "Calibration",
-            "Observed event rate against mean predicted probability in quintiles of prediction (95% Wilson CI), with the distribution of predictions below.",
+            "Observed event rate against mean predicted probability in quintiles of prediction (95% Wilson CI); smooth line: LOWESS of the outcome on the prediction (f = 2/3, no robustness iterations, as rms::val.prob); the distribution of predictions below.",
             f,
         ));
     }
@@ -171,7 +195,7 @@ fn common_figures(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
     Ok(out)
 }
 
-fn named(name: &str, title: &str, caption: &str, f: plots::Figure) -> NamedFigure {
+pub(super) fn named(name: &str, title: &str, caption: &str, f: plots::Figure) -> NamedFigure {
     NamedFigure { name: name.into(), title: title.into(), caption: caption.into(), svg: f.svg, png: f.png }
 }
 
@@ -225,16 +249,36 @@ pub fn document(run: &StudyRun, table: &MetricTable, figures: &[NamedFigure]) ->
         selection_section(run, figures),
     ];
     let mut results = match table {
-        MetricTable::Binary(rows) => vec![Block::Table(metrics_table(rows)), Block::Paragraph(threshold_note(run))],
+        MetricTable::Binary(rows) => vec![
+            Block::Table(metrics_table(rows)),
+            Block::Table(calibration_table(rows)),
+            Block::Paragraph(threshold_note(run)),
+        ],
         MetricTable::Survival(rows) => vec![Block::Table(survival_table(rows)), Block::Paragraph(threshold_note(run))],
     };
-    results.extend(fig("roc"));
+    if let MetricTable::Binary(_) = table {
+        results.push(Block::Table(paired_table(run)));
+    }
+    let per_cohort = figures.iter().filter(|f| f.name.starts_with("roc_")).count();
+    if per_cohort == 0 {
+        results.extend(fig("roc"));
+    }
+    let prefixed =
+        |p: &str| figures.iter().filter(|f| f.name.starts_with(p)).map(|f| f.name.clone()).collect::<Vec<_>>();
+    for name in prefixed("roc_") {
+        results.extend(fig(&name));
+    }
     results.extend(fig("calibration"));
-    for f in figures.iter().filter(|f| f.name.starts_with("km_")) {
-        results.extend(fig(&f.name));
+    for name in prefixed("dca_").into_iter().chain(prefixed("km_")) {
+        results.extend(fig(&name));
+    }
+    results.extend(fig("forest"));
+    for name in prefixed("nomogram_") {
+        results.extend(fig(&name));
     }
     sections.push(Section { id: "results".into(), title: "Results".into(), blocks: results });
     sections.push(published_section(run, table));
+    sections.push(checklist_section(run));
     sections.push(provenance_section(run));
     ReportDoc {
         title: m.study.title.clone(),
@@ -395,45 +439,67 @@ fn selection_section(run: &StudyRun, figures: &[NamedFigure]) -> Section {
     Section { id: "selection".into(), title: "Selection and models".into(), blocks }
 }
 
+fn f3(v: f64) -> String {
+    if v.is_nan() {
+        "NA".to_string()
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn headers(h: &[&str]) -> Vec<String> {
+    h.iter().map(|s| s.to_string()).collect()
+}
+
+/// Discrimination: AUC with DeLong and bootstrap CIs, and the per-repeat spread.
 fn metrics_table(rows: &[MetricRow]) -> Table {
-    let f3 = |v: f64| if v.is_nan() { "NA".to_string() } else { format!("{v:.3}") };
     Table {
-        title: "Discrimination and calibration".into(),
-        header: ["model", "cohort", "n", "events", "AUC (95% CI, DeLong)", "bootstrap CI", "sens", "spec", "acc", "Brier", "cal. slope"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        title: "Discrimination".into(),
+        header: headers(&["model", "cohort", "n", "events", "AUC (95% CI, DeLong)", "bootstrap 95% CI", "per repeat mean [min–max]"]),
         rows: rows
             .iter()
             .map(|r| {
-                let auc = match r.repeat_auc {
-                    Some((mean, lo, hi)) => format!(
-                        "{} ({}–{}); per repeat {} [{}–{}]",
-                        f3(r.auc),
-                        f3(r.auc_ci.0),
-                        f3(r.auc_ci.1),
-                        f3(mean),
-                        f3(lo),
-                        f3(hi)
-                    ),
-                    None => format!("{} ({}–{})", f3(r.auc), f3(r.auc_ci.0), f3(r.auc_ci.1)),
-                };
                 vec![
                     r.model.clone(),
                     r.cohort.clone(),
                     r.n.to_string(),
                     r.events.to_string(),
-                    auc,
+                    format!("{} ({}–{})", f3(r.auc), f3(r.auc_ci.0), f3(r.auc_ci.1)),
                     format!("{}–{}", f3(r.boot_ci.0), f3(r.boot_ci.1)),
-                    f3(r.sensitivity),
-                    f3(r.specificity),
-                    f3(r.accuracy),
-                    f3(r.brier),
-                    f3(r.cal_slope),
+                    r.repeat_auc.map(|(m, lo, hi)| format!("{} [{}–{}]", f3(m), f3(lo), f3(hi))).unwrap_or_else(|| "–".into()),
                 ]
             })
             .collect(),
-        note: Some("Internal CV: each patient's out-of-fold probability averaged over repeats; AUC of the repeat-wise pooled predictions in brackets.".into()),
+        note: Some("Internal CV: each patient's out-of-fold probability averaged over repeats; every metric of each repeat is in metrics_per_repeat.csv. Bootstrap: stratified percentile CI.".into()),
+    }
+}
+
+/// Threshold metrics, Brier and calibration.
+fn calibration_table(rows: &[MetricRow]) -> Table {
+    Table {
+        title: "Classification at the training threshold, and calibration".into(),
+        header: headers(&["model", "cohort", "sens", "spec", "acc", "PPV", "NPV", "F1", "Brier (scaled)", "cal. slope", "cal. intercept", "CITL", "HL χ² (p)"]),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.model.clone(),
+                    r.cohort.clone(),
+                    f3(r.sensitivity),
+                    f3(r.specificity),
+                    f3(r.accuracy),
+                    f3(r.ppv),
+                    f3(r.npv),
+                    f3(r.f1),
+                    format!("{} ({})", f3(r.brier), f3(r.scaled_brier)),
+                    f3(r.cal_slope),
+                    f3(r.cal_intercept),
+                    f3(r.citl),
+                    format!("{:.2} ({})", r.hl_chi2, f3(r.hl_p)),
+                ]
+            })
+            .collect(),
+        note: Some(format!("Calibration intercept with the slope fitted jointly; CITL (calibration-in-the-large) with the slope fixed at 1. Hosmer–Lemeshow g = {}: {}.", crate::metrics::summary::HL_GROUPS, crate::metrics::summary::HL_GROUPING)),
     }
 }
 
@@ -441,7 +507,7 @@ fn survival_table(rows: &[SurvivalRow]) -> Table {
     let f3 = |v: f64| if v.is_nan() { "NA".to_string() } else { format!("{v:.3}") };
     Table {
         title: "Discrimination and risk groups".into(),
-        header: ["model", "cohort", "n", "events", "Harrell C (95% bootstrap CI)", "Uno C (τ)", "HR high vs low (95% CI)", "log-rank p"]
+        header: ["model", "cohort", "n", "events", "Harrell C (95% bootstrap CI)", "Uno C (95% bootstrap CI; τ)", "HR high vs low (95% CI)", "log-rank p"]
             .iter()
             .map(|s| s.to_string())
             .collect(),
@@ -458,7 +524,7 @@ fn survival_table(rows: &[SurvivalRow]) -> Table {
                     r.n.to_string(),
                     r.events.to_string(),
                     c,
-                    format!("{} ({})", f3(r.uno_c), f3(r.tau)),
+                    format!("{} ({}–{}; τ = {})", f3(r.uno_c), f3(r.uno_ci.0), f3(r.uno_ci.1), f3(r.tau)),
                     format!("{} ({}–{})", f3(r.hr), f3(r.hr_ci.0), f3(r.hr_ci.1)),
                     f3(r.logrank_p),
                 ]
@@ -579,4 +645,53 @@ pub fn markdown(doc: &ReportDoc) -> String {
         let png = f.files.iter().find(|p| p.ends_with(".png")).cloned().unwrap_or_default();
         format!("![{}]({png})", f.title)
     })
+}
+
+fn checklist_section(run: &StudyRun) -> Section {
+    let m = &run.study.manifest;
+    let facts = crate::report::checklist::RunFacts {
+        n_patients: run.cohort.patients.len(),
+        n_centres: run.cohort.centres().len(),
+        observers: run.cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(0),
+        n_features: run.features.columns.len(),
+        synthetic: m.cohort.synthetic.is_some(),
+        bootstrap: m.report.bootstrap,
+    };
+    Section {
+        id: "checklist".into(),
+        title: "Reporting checklist".into(),
+        blocks: vec![Block::Table(crate::report::checklist::checklist_table(m, &facts))],
+    }
+}
+
+fn paired_table(run: &StudyRun) -> Table {
+    let rows = crate::metrics::comparison::paired_delong_rows(&run.results);
+    Table {
+        title: "Paired DeLong tests between models".into(),
+        header: ["cohort", "model 1", "model 2", "n", "AUC 1", "AUC 2", "difference", "z", "p"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.cohort.clone(),
+                    r.model_1.clone(),
+                    r.model_2.clone(),
+                    r.n.to_string(),
+                    format!("{:.3}", r.auc_1),
+                    format!("{:.3}", r.auc_2),
+                    format!("{:+.3}", r.diff),
+                    format!("{:.2}", r.z),
+                    format!("{:.3}", r.p),
+                ]
+            })
+            .collect(),
+        note: Some(if rows.is_empty() {
+            "Only one binary model: no paired comparison.".into()
+        } else {
+            "DeLong et al. (1988) test of two correlated AUCs on the same patients (delong_paired.csv).".into()
+        }),
+    }
 }

@@ -41,6 +41,8 @@ pub struct CohortPredictions {
     pub prob: Vec<f64>,
     /// Internal CV only: AUC (or Harrell C) of each repeat's pooled out-of-fold predictions.
     pub per_repeat_auc: Vec<f64>,
+    /// Internal CV only: each repeat's out-of-fold predictions, aligned with `rows`.
+    pub per_repeat_prob: Vec<Vec<f64>>,
 }
 
 /// A selected feature of the final model with its coefficient (standardised scale).
@@ -165,6 +167,7 @@ pub fn run(m: &Manifest, d: &Design, progress: &(dyn Fn(u64) + Sync)) -> anyhow:
             time: pick(&tv, &train_rows),
             prob: apparent.clone(),
             per_repeat_auc: vec![],
+            per_repeat_prob: vec![],
         });
 
         // Internal CV: average each patient's out-of-fold probability over repeats.
@@ -194,6 +197,7 @@ pub fn run(m: &Manifest, d: &Design, progress: &(dyn Fn(u64) + Sync)) -> anyhow:
                 time: pick(&tv, &train_rows),
                 prob,
                 per_repeat_auc,
+                per_repeat_prob: per_repeat.iter().map(|pr| pick(pr, &train_rows)).collect(),
             });
         }
         for (name, rows) in &externals {
@@ -205,6 +209,7 @@ pub fn run(m: &Manifest, d: &Design, progress: &(dyn Fn(u64) + Sync)) -> anyhow:
                 time: pick(&tv, rows),
                 prob: final_fit.predict(&xs),
                 per_repeat_auc: vec![],
+                per_repeat_prob: vec![],
             });
         }
         let threshold = if survival {
