@@ -32,3 +32,7 @@ fmt:
 
 lint:
     cargo clippy --all-targets -- -D warnings
+
+# radstudy vs PyRadiomics 3.1.4 (installs it into a venv outside the repo; writes benches/results/pyradiomics_compare.md)
+pyradiomics-compare:
+    bash benches/pyradiomics_compare.sh

@@ -1,6 +1,8 @@
 //! Extraction over a cohort: for every patient × sequence × ROI × observer mask, load the
 //! image and mask, check their geometry, build the ROI (tumour or peritumoural ring), and
-//! extract features. Patients run in parallel; results are collected in patient order, so
+//! extract features (IBSI, or PyRadiomics when `pyradiomics` parameters are given: then the
+//! whole image goes to PyRadiomics' own preprocessing and the columns are
+//! `SEQ.ROI.<PyRadiomics name>`). Patients run in parallel; results are collected in patient order, so
 //! the table does not depend on thread count. Must not select or fit anything.
 
 use super::extract::{extract_ibsi, IbsiSettings};
@@ -28,6 +30,8 @@ pub struct ExtractSpec<'a> {
     pub tolerance: GeometryTolerance,
     /// How many observers' masks to use (1 = primary only).
     pub observers: usize,
+    /// `[features] convention = "pyradiomics"`: its parameters (None = IBSI).
+    pub pyradiomics: Option<&'a crate::features::pyrad::PyradParams>,
 }
 
 /// Features of one patient: per observer, (column names, values).
@@ -122,6 +126,15 @@ fn extract_patient(p: &Patient, spec: &ExtractSpec) -> Result<(PatientRows, Vec<
                         r.name,
                         p.masks[o].display()
                     ));
+                }
+                if let Some(params) = spec.pyradiomics {
+                    let feats = super::pyrad_cohort::extract_region(&img, &region, params)
+                        .map_err(|e| format!("patient `{}`, sequence {seq}, ROI {}: {e}", p.id, r.name))?;
+                    for (name, v) in feats {
+                        out[o].0.push(format!("{seq}.{}.{name}", r.name));
+                        out[o].1.push(v);
+                    }
+                    continue;
                 }
                 let pad = 2;
                 let bbox = roi::bounding_box(&region, pad).expect("non-empty ROI has a bounding box");

@@ -95,9 +95,11 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let settings = crate::features::settings::from_manifest(m);
     let observers =
         if m.stability.enabled { cohort.patients.iter().map(|p| p.masks.len()).min().unwrap_or(1) } else { 1 };
-    if m.stability.enabled && observers < 2 {
+    let from_table = m.features.table.is_some();
+    if m.stability.enabled && observers < 2 && !from_table {
         warnings.push("only one mask per patient: the ICC stability filter was skipped".into());
     }
+    let pyrad_params = crate::features::pyrad_cohort::load_params(&study).map_err(StudyError::bad)?;
     let seqs: Vec<String> = m.sequences.iter().map(|s| s.name.clone()).collect();
     let spec = ExtractSpec {
         sequences: &seqs,
@@ -105,10 +107,24 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         settings: &settings,
         tolerance: Default::default(),
         observers: observers.max(1),
+        pyradiomics: pyrad_params.as_ref(),
     };
-    let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
-    let extracted = extract_cohort(&cohort, &spec, &|| bar.inc(1)).map_err(StudyError::bad)?;
-    bar.finish_and_clear();
+    let extracted = if from_table {
+        // `[features] table`: features computed elsewhere (e.g. PyRadiomics); no extraction.
+        let mut tables =
+            crate::features::pyrad_cohort::load_feature_tables(&study, &cohort).map_err(StudyError::bad)?;
+        if !m.stability.enabled {
+            tables.truncate(1);
+        } else if tables.len() < 2 {
+            warnings.push("no `features.table_2`: the ICC stability filter was skipped".into());
+        }
+        crate::features::cohort::Extracted { observers: tables, warnings: Vec::new() }
+    } else {
+        let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
+        let e = extract_cohort(&cohort, &spec, &|| bar.inc(1)).map_err(StudyError::bad)?;
+        bar.finish_and_clear();
+        e
+    };
     warnings.extend(extracted.warnings);
     let features = extracted.observers[0].clone();
 
