@@ -23,7 +23,9 @@ pub struct CaseInput {
 /// feature class) when none is given.
 pub fn load_params(path: Option<&Path>) -> Result<PyradParams, String> {
     let text = match path {
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("cannot read parameter file {}: {e}", p.display()))?,
+        Some(p) => {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read parameter file {}: {e}", p.display()))?
+        }
         None => String::new(),
     };
     parse_params_yaml(&text).map_err(|e| match path {
@@ -65,7 +67,9 @@ pub fn read_batch(path: &Path) -> Result<Vec<CaseInput>, String> {
         }
         let label = match lc.map(field).filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => Some(s.parse::<u32>().map_err(|_| format!("{shown}: line {line}: `Label` {s:?} is not a label"))?),
+            Some(s) => {
+                Some(s.parse::<u32>().map_err(|_| format!("{shown}: line {line}: `Label` {s:?} is not a label"))?)
+            }
         };
         out.push(CaseInput { image: base.join(img), mask: base.join(mask), label });
     }

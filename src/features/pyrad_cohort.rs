@@ -67,9 +67,8 @@ pub fn load_params(study: &Study) -> Result<Option<PyradParams>, String> {
     }
     let rel = f.pyradiomics_params.as_deref().ok_or("manifest key `features.pyradiomics_params` is missing")?;
     let path = study.resolve(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!("manifest key `features.pyradiomics_params`: cannot read {}: {e}", path.display())
-    })?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("manifest key `features.pyradiomics_params`: cannot read {}: {e}", path.display()))?;
     parse_params_yaml(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -147,9 +146,8 @@ fn read_feature_csv(path: &Path, cohort: &Cohort, observer: usize) -> Result<Fea
             let v = if s.is_empty() || s.eq_ignore_ascii_case("nan") {
                 f64::NAN
             } else {
-                s.parse::<f64>().map_err(|_| {
-                    format!("{shown}: line {line}, column `{}`: `{s}` is not a number", headers[j])
-                })?
+                s.parse::<f64>()
+                    .map_err(|_| format!("{shown}: line {line}, column `{}`: `{s}` is not a number", headers[j]))?
             };
             vals.push(v);
         }

@@ -41,8 +41,8 @@ pub fn extract_case(
         }
         let spec = spec_from_pyradiomics(type_name, &merged_map)
             .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
-        let images =
-            apply(&base_f32, &mask_u8, &spec).map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
+        let images = apply(&base_f32, &mask_u8, &spec)
+            .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         for (name, filtered) in images {
             let img64 = filtered.with_data(filtered.data.mapv(f64::from));
             features.extend(extract_from_image(&name, &img64, &prepared, &merged, &params.classes)?);
