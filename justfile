@@ -50,3 +50,7 @@ fuzz secs="60":
 # Open the small study's report.html in headless Chromium; screenshot in target/report-check/
 report-check:
     cargo test --release --test report_check -- --nocapture
+
+# radstudy vs PyRadiomics 3.1.4 (installs it into a venv outside the repo; writes benches/results/pyradiomics_compare.md)
+pyradiomics-compare:
+    bash benches/pyradiomics_compare.sh

@@ -61,6 +61,30 @@ enum Command {
     },
     /// List the DICOM series, DICOM-SEG segments and RTSTRUCT ROIs found under a folder.
     DicomInfo { folder: PathBuf },
+    /// PyRadiomics-exact extraction of one case (--image/--mask) or a batch CSV (Image,Mask[,Label]).
+    Extract {
+        /// Image file (NIfTI, NRRD, …).
+        #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+        image: Option<PathBuf>,
+        /// Label map on the image grid.
+        #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+        mask: Option<PathBuf>,
+        /// CSV with `Image`, `Mask` and optional `Label` columns (paths relative to the CSV).
+        #[arg(long)]
+        batch: Option<PathBuf>,
+        /// PyRadiomics parameter YAML (default: PyRadiomics' defaults).
+        #[arg(long)]
+        params: Option<PathBuf>,
+        /// Label value of the ROI (overrides the parameter file's `label`).
+        #[arg(long)]
+        label: Option<u32>,
+        /// Output CSV (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write PyRadiomics' `diagnostics_*` columns.
+        #[arg(long)]
+        diagnostics: bool,
+    },
     /// Score the IBSI feature engine against the IBSI 1 reference values.
     Ibsi {
         /// Folder holding `ibsi/` (default ../shared/reference).
@@ -117,6 +141,9 @@ fn main() -> ExitCode {
         Command::Merge { manifest, shards } => {
             radstudy::pipeline::shard::merge(&manifest, &shards, &opts).map(|d| println!("{}", d.display()))
         }
+        Command::Extract { image, mask, batch, params, label, out, diagnostics } => {
+            extract(image, mask, batch, params, label, out, diagnostics)
+        }
         Command::Ibsi { reference } => radstudy::pipeline::ibsi(reference.as_deref()).map(|t| print!("{t}")),
     };
     match result {
@@ -124,6 +151,40 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {}", e.message());
             ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// `radstudy extract`: one case or a batch, CSV to `out` (atomically) or standard output.
+fn extract(
+    image: Option<PathBuf>,
+    mask: Option<PathBuf>,
+    batch: Option<PathBuf>,
+    params: Option<PathBuf>,
+    label: Option<u32>,
+    out: Option<PathBuf>,
+    diagnostics: bool,
+) -> Result<(), radstudy::pipeline::StudyError> {
+    use radstudy::features::pyrad_batch as pb;
+    use radstudy::pipeline::StudyError;
+    let p = pb::load_params(params.as_deref()).map_err(StudyError::bad)?;
+    let mut cases = match (batch, image, mask) {
+        (Some(b), _, _) => pb::read_batch(&b).map_err(StudyError::bad)?,
+        (None, Some(image), Some(mask)) => vec![pb::CaseInput { image, mask, label: None }],
+        _ => return Err(StudyError::bad("give --image and --mask, or --batch cases.csv")),
+    };
+    if let Some(l) = label {
+        for c in cases.iter_mut().filter(|c| c.label.is_none()) {
+            c.label = Some(l);
+        }
+    }
+    let csv = pb::extract_csv(&cases, &p, diagnostics).map_err(StudyError::bad)?;
+    match out {
+        Some(path) => radstudy::io_util::write_atomic(&path, csv.as_bytes())
+            .map_err(|e| StudyError::bad(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            print!("{csv}");
+            Ok(())
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Extraction over a cohort: for every patient × sequence × ROI × observer mask, load the
 //! image and mask, check their geometry, build the ROI (tumour or peritumoural ring), and
-//! extract features. Patients run in parallel; results are collected in patient order, so
+//! extract features (IBSI, or PyRadiomics when `pyradiomics` parameters are given: then the
+//! whole image goes to PyRadiomics' own preprocessing and the columns are
+//! `SEQ.ROI.<PyRadiomics name>`). Patients run in parallel; results are collected in patient order, so
 //! the table does not depend on thread count. Must not select or fit anything.
 
 use super::extract::{extract_ibsi, IbsiSettings};
@@ -36,6 +38,8 @@ pub struct ExtractSpec<'a> {
     pub perturbations: &'a [crate::image::perturb::Perturbation],
     /// Seed of the perturbations (combined with the patient's position).
     pub seed: u64,
+    /// `[features] convention = "pyradiomics"`: its parameters (None = IBSI).
+    pub pyradiomics: Option<&'a crate::features::pyrad::PyradParams>,
 }
 
 impl ExtractSpec<'_> {
@@ -166,6 +170,15 @@ fn extract_patient(p: &Patient, index: usize, spec: &ExtractSpec) -> Result<(Pat
                 };
                 if !region.data.iter().any(|&v| v > 0) {
                     return Err(format!("patient `{}`: ROI `{}` is empty (mask {})", p.id, r.name, mask_name(p, o)));
+                }
+                if let Some(params) = spec.pyradiomics {
+                    let feats = super::pyrad_cohort::extract_region(&img, &region, params)
+                        .map_err(|e| format!("patient `{}`, sequence {seq}, ROI {}: {e}", p.id, r.name))?;
+                    for (name, v) in feats {
+                        out[o].0.push(format!("{seq}.{}.{name}", r.name));
+                        out[o].1.push(v);
+                    }
+                    continue;
                 }
                 let pad = 2;
                 let bbox = roi::bounding_box(&region, pad).expect("non-empty ROI has a bounding box");

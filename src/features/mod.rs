@@ -11,6 +11,8 @@ pub mod ivh;
 pub mod local_intensity;
 pub mod morphology;
 pub mod pyrad;
+pub mod pyrad_batch;
+pub mod pyrad_cohort;
 pub mod settings;
 pub mod stats;
 pub mod table;

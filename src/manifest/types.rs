@@ -244,7 +244,7 @@ impl Default for Discretise {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeaturesSection {
-    /// Feature definitions: "ibsi".
+    /// Feature definitions: "ibsi" or "pyradiomics".
     #[serde(default = "default_convention")]
     pub convention: String,
     /// Families: "stats", "ih", "glcm", "glrlm", "glszm", "gldzm", "ngtdm", "ngldm", "morph".
@@ -265,6 +265,15 @@ pub struct FeaturesSection {
     /// Slice-by-slice (2D) configuration: in-plane resampling only and 2D default aggregations.
     #[serde(default)]
     pub by_slice: bool,
+    /// With `table`: a second observer's feature CSV (same columns) for the ICC filter.
+    #[serde(default)]
+    pub table_2: Option<String>,
+    /// convention "pyradiomics": a PyRadiomics parameter YAML (relative to the manifest).
+    #[serde(default)]
+    pub pyradiomics_params: Option<String>,
+    /// convention "pyradiomics": inline parameters (`setting`, `imageType`, `featureClass`).
+    #[serde(default)]
+    pub pyradiomics: Option<toml::Table>,
 }
 
 impl Default for FeaturesSection {
@@ -276,6 +285,9 @@ impl Default for FeaturesSection {
             table: None,
             aggregation: Default::default(),
             by_slice: false,
+            table_2: None,
+            pyradiomics_params: None,
+            pyradiomics: None,
         }
     }
 }
@@ -622,12 +634,7 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
             return Err(ManifestError::at("preprocess.resample_mm", "all three spacings must be > 0"));
         }
     }
-    if m.features.convention != "ibsi" {
-        return Err(ManifestError::at(
-            "features.convention",
-            format!("`{}` is not available yet; use \"ibsi\"", m.features.convention),
-        ));
-    }
+    crate::features::pyrad_cohort::validate_manifest_keys(&m.features)?;
     for f in &m.features.families {
         if !KNOWN_FAMILIES.contains(&f.as_str()) {
             let exp: Vec<String> = KNOWN_FAMILIES.iter().map(|s| s.to_string()).collect();

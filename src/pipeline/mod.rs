@@ -21,6 +21,7 @@ use crate::manifest::{self, Study};
 use crate::stability::assess::{assess, IccRow};
 use crate::stability::icc::IccForm;
 use ndarray::{Array1, Array2};
+use sha2::Digest;
 use std::path::{Path, PathBuf};
 
 /// Options that do not change results.
@@ -149,26 +150,48 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         .filter(|p| m.cohort.synthetic.is_some() && p.is_file())
         .and_then(|p| std::fs::read_to_string(p).ok().and_then(|s| serde_json::from_str(&s).ok()));
 
-    // Extraction, or its cached result.
-    let plan = ExtractionPlan::new(&study, &cohort, &table)?;
-    warnings.extend(plan.warnings.iter().cloned());
-    let cache_root = opts.cache_root();
-    let cached =
-        if opts.no_cache { None } else { cache::load(&cache_root, &plan.key, &plan.patients(&cohort), plan.observers) };
-    let features_cached = cached.is_some();
-    let extracted = match cached {
-        Some(e) => e,
-        None => {
-            let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
-            let e = plan.extract(&study, &cohort, &|| bar.inc(1))?;
-            bar.finish_and_clear();
-            if !opts.no_cache {
-                if let Err(err) = cache::store(&cache_root, &plan.key, &e) {
-                    warnings.push(format!("the feature cache was not written ({err:#}); the next run extracts again"));
-                }
-            }
-            e
+    // Extraction (or its cached result), or features computed elsewhere (`[features] table`).
+    let from_table = m.features.table.is_some();
+    let (extracted, features_cached, input_hashes) = if from_table {
+        let mut tables =
+            crate::features::pyrad_cohort::load_feature_tables(&study, &cohort).map_err(StudyError::bad)?;
+        if !m.stability.enabled {
+            tables.truncate(1);
+        } else if tables.len() < 2 {
+            warnings.push("no `features.table_2`: the ICC stability filter was skipped".into());
         }
+        let mut hashes = vec![];
+        for t in [&m.features.table, &m.features.table_2].into_iter().flatten() {
+            let path = study.resolve(t);
+            let bytes = std::fs::read(&path).map_err(|e| StudyError::bad(format!("{}: {e}", path.display())))?;
+            hashes.push((path.display().to_string(), hex::encode(sha2::Sha256::digest(&bytes))));
+        }
+        (crate::features::cohort::Extracted { observers: tables, warnings: Vec::new() }, false, hashes)
+    } else {
+        let plan = ExtractionPlan::new(&study, &cohort, &table)?;
+        warnings.extend(plan.warnings.iter().cloned());
+        let cache_root = opts.cache_root();
+        let cached = if opts.no_cache {
+            None
+        } else {
+            cache::load(&cache_root, &plan.key, &plan.patients(&cohort), plan.observers)
+        };
+        let features_cached = cached.is_some();
+        let extracted = match cached {
+            Some(e) => e,
+            None => {
+                let bar = progress::bar(cohort.patients.len() as u64, "extracting", opts.quiet);
+                let e = plan.extract(&study, &cohort, &|| bar.inc(1))?;
+                bar.finish_and_clear();
+                if !opts.no_cache {
+                    if let Err(err) = cache::store(&cache_root, &plan.key, &e) {
+                        warnings.push(format!("the feature cache was not written ({err:#}); the next run extracts again"));
+                    }
+                }
+                e
+            }
+        };
+        (crate::features::cohort::Extracted { observers: extracted.observers, warnings: extracted.warnings }, features_cached, plan.input_hashes)
     };
     warnings.extend(extracted.warnings.iter().cloned());
     let features = extracted.observers[0].clone();
@@ -230,7 +253,6 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     vbar.finish_and_clear();
     warnings.extend(warnings::study_warnings(m, &cohort, &features, &results));
 
-    let input_hashes = plan.input_hashes;
     Ok(StudyRun {
         study,
         cohort,
@@ -257,6 +279,8 @@ pub(crate) struct ExtractionPlan {
     pub perturbations: Vec<crate::image::perturb::Perturbation>,
     /// Segmentations per patient (table masks + perturbations): one feature table each.
     pub observers: usize,
+    /// `[features] convention = "pyradiomics"`: its parameters.
+    pub pyradiomics: Option<crate::features::pyrad::PyradParams>,
     /// Warnings about the plan (e.g. the ICC filter is skipped).
     pub warnings: Vec<String>,
     pub input_hashes: Vec<(String, String)>,
@@ -294,10 +318,26 @@ impl ExtractionPlan {
                 )));
             }
         }
-        let input_hashes = outputs::hash_inputs(cohort, table).map_err(|e| StudyError::bad(format!("{e:#}")))?;
+        let mut input_hashes = outputs::hash_inputs(cohort, table).map_err(|e| StudyError::bad(format!("{e:#}")))?;
+        let pyradiomics = crate::features::pyrad_cohort::load_params(study).map_err(StudyError::bad)?;
+        if let Some(p) = &m.features.pyradiomics_params {
+            let path = study.resolve(p);
+            let bytes = std::fs::read(&path).map_err(|e| StudyError::bad(format!("{}: {e}", path.display())))?;
+            input_hashes.push((path.display().to_string(), hex::encode(sha2::Sha256::digest(&bytes))));
+        }
         let key = cache::key(m, observers, &input_hashes);
         let sequences = m.sequences.iter().map(|s| s.name.clone()).collect();
-        Ok(ExtractionPlan { settings, sequences, table_masks, perturbations, observers, warnings, input_hashes, key })
+        Ok(ExtractionPlan {
+            settings,
+            sequences,
+            table_masks,
+            perturbations,
+            observers,
+            pyradiomics,
+            warnings,
+            input_hashes,
+            key,
+        })
     }
 
     pub fn patients(&self, cohort: &Cohort) -> Vec<String> {
@@ -324,6 +364,7 @@ impl ExtractionPlan {
             mask_label: m.cohort.mask_label,
             perturbations: &self.perturbations,
             seed: m.study.seed,
+            pyradiomics: self.pyradiomics.as_ref(),
         };
         let e = extract_cohort(cohort, &spec, tick).map_err(StudyError::bad)?;
         Ok(cache::Entry { observers: e.observers, warnings: e.warnings })

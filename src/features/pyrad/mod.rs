@@ -7,12 +7,15 @@
 
 pub mod angles;
 pub mod binning;
+pub mod case;
 pub mod eigen;
 pub mod firstorder;
 pub mod glcm;
 pub mod gldm;
 pub mod glrlm;
 pub mod glszm;
+mod mc_table;
+pub mod mesh;
 pub mod names;
 pub mod ngtdm;
 pub mod prepare;
@@ -21,6 +24,7 @@ pub mod roi;
 pub mod settings;
 pub mod shape;
 
+pub use case::{extract_case, region_as_labels, CaseOutput};
 pub use prepare::{prepare, Prepared};
 pub use settings::{parse_params_yaml, EnabledClasses, FeatureClass, PyradParams, PyradSettings};
 
@@ -55,8 +59,8 @@ pub fn extract_pyradiomics(
 }
 
 /// Shape features (`original_shape_*`) of a prepared case, empty when shape is not enabled.
-/// Only the mesh-free shape features are produced (see `shape.rs`); shape2D with force2D is
-/// an error (not implemented).
+/// Mesh-based features follow PyRadiomics' marching cubes (`mesh.rs`); shape2D with force2D
+/// is an error (not implemented).
 pub fn extract_shape(
     prepared: &Prepared,
     settings: &PyradSettings,

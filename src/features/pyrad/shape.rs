@@ -1,13 +1,13 @@
-//! PyRadiomics 3D shape features (`shape.py`) that do not need its marching-cubes mesh:
-//! voxel volume, PCA axis lengths (4·√λ of the population covariance of voxel centres),
-//! elongation and flatness. The mesh-based ones (MeshVolume, SurfaceArea, Sphericity,
-//! SurfaceVolumeRatio, Maximum*Diameter*, Compactness*, SphericalDisproportion) are not
-//! computed here and are absent from the output. The mask is in (z, y, x) order.
-//! This module must not use IBSI's sample covariance.
+//! PyRadiomics 3D shape features (`shape.py`): voxel volume, PCA axis lengths (4·√λ of the
+//! population covariance of voxel centres), elongation and flatness, and the mesh-based ones
+//! (MeshVolume, SurfaceArea, SurfaceVolumeRatio, Sphericity, Maximum*Diameter*, and the
+//! deprecated Compactness1/2 and SphericalDisproportion) from `mesh.rs`. The mask is in
+//! (z, y, x) order. This module must not use IBSI's sample covariance.
 
 use ndarray::Array3;
 
 use super::eigen::symmetric3_eigenvalues;
+use super::mesh;
 use super::PyradError;
 
 /// All shape features (PyRadiomics names) of a (z, y, x) mask.
@@ -39,12 +39,27 @@ pub fn compute(mask: &Array3<bool>, spacing: [f64; 3]) -> Result<Vec<(&'static s
     }
     let axis = |e: f64| if e < 0.0 { f64::NAN } else { e.sqrt() * 4.0 };
     let ratio = |a: f64, b: f64| if a < 0.0 || b < 0.0 { f64::NAN } else { (a / b).sqrt() };
+    let m = mesh::coefficients(mask, spacing);
+    let (v, a) = (m.volume, m.surface_area);
+    let pi = std::f64::consts::PI;
+    let sphere = (36.0 * pi * v * v).powf(1.0 / 3.0);
     Ok(vec![
+        ("Compactness1", v / (a.powf(1.5) * pi.sqrt())),
+        ("Compactness2", 36.0 * pi * v * v / a.powi(3)),
         ("Elongation", ratio(ev[1], ev[2])),
         ("Flatness", ratio(ev[0], ev[2])),
         ("LeastAxisLength", axis(ev[0])),
         ("MajorAxisLength", axis(ev[2])),
+        ("Maximum2DDiameterColumn", m.diameter_column),
+        ("Maximum2DDiameterRow", m.diameter_row),
+        ("Maximum2DDiameterSlice", m.diameter_slice),
+        ("Maximum3DDiameter", m.diameter_3d),
+        ("MeshVolume", v),
         ("MinorAxisLength", axis(ev[1])),
+        ("SphericalDisproportion", a / sphere),
+        ("Sphericity", sphere / a),
+        ("SurfaceArea", a),
+        ("SurfaceVolumeRatio", a / v),
         ("VoxelVolume", np * spacing.iter().product::<f64>()),
     ])
 }

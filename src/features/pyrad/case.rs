@@ -1,0 +1,57 @@
+//! One PyRadiomics case end to end, as `RadiomicsFeatureExtractor.execute` does it: preprocess
+//! the image and label map, shape features of the original image, then every enabled image type
+//! (Original, LoG, Wavelet, …; file order) filtered from the preprocessed image and its features
+//! (each image type with its custom settings merged over the global ones). Columns are named and
+//! ordered as PyRadiomics writes them. This module must not read files or know about cohorts.
+
+use serde_json::Value;
+
+use super::{extract_from_image, extract_shape, prepare, PyradError, PyradParams};
+use crate::image::filters::{apply, spec_from_pyradiomics};
+use crate::image::Volume;
+
+/// The result of one case: `diagnostics_*` entries and `(column, value)` features in order.
+#[derive(Debug, Clone)]
+pub struct CaseOutput {
+    pub diagnostics: Vec<(String, String)>,
+    pub features: Vec<(String, f64)>,
+}
+
+/// Extract every enabled feature of every enabled image type of one case. `mask_labels` is the
+/// raw label map (the ROI is the voxels equal to `params.settings.label`).
+pub fn extract_case(
+    image: &Volume<f32>,
+    mask_labels: &Volume<f32>,
+    params: &PyradParams,
+) -> Result<CaseOutput, PyradError> {
+    let settings = &params.settings;
+    let prepared = prepare(image, mask_labels, settings)?;
+    let mut features = extract_shape(&prepared, settings, &params.classes)?;
+    let base_f32 = prepared.image.with_data(prepared.image.data.mapv(|v| v as f32));
+    let mask_u8 = prepared.mask.with_data(prepared.mask.data.mapv(u8::from));
+    for (type_name, custom) in &params.image_types {
+        let merged = settings.with_overrides(custom)?;
+        let merged_map = match serde_json::to_value(&merged) {
+            Ok(Value::Object(m)) => m,
+            _ => return Err(PyradError::Settings(format!("image type {type_name}: settings are not an object"))),
+        };
+        if type_name == "Original" {
+            features.extend(extract_from_image("original", &prepared.image, &prepared, &merged, &params.classes)?);
+            continue;
+        }
+        let spec = spec_from_pyradiomics(type_name, &merged_map)
+            .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
+        let images = apply(&base_f32, &mask_u8, &spec)
+            .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
+        for (name, filtered) in images {
+            let img64 = filtered.with_data(filtered.data.mapv(f64::from));
+            features.extend(extract_from_image(&name, &img64, &prepared, &merged, &params.classes)?);
+        }
+    }
+    Ok(CaseOutput { diagnostics: prepared.diagnostics.clone(), features })
+}
+
+/// A binary region (any non-zero voxel) as a label map holding `label`, for `extract_case`.
+pub fn region_as_labels(region: &Volume<u8>, label: u32) -> Volume<f32> {
+    region.with_data(region.data.mapv(|v| if v > 0 { label as f32 } else { 0.0 }))
+}

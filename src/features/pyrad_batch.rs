@@ -1,0 +1,127 @@
+//! `radstudy extract`: PyRadiomics-style extraction from the command line, one case
+//! (`--image I --mask M`) or a batch CSV with `Image,Mask[,Label]` columns as PyRadiomics'
+//! own command line takes (paths relative to the CSV's folder). Output: a CSV with the input
+//! columns, optionally the `diagnostics_*` columns, then the features in PyRadiomics order;
+//! batch rows in input order (cases run in parallel). Must not know about studies.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::pyrad::{extract_case, parse_params_yaml, CaseOutput, PyradParams};
+use crate::image::io::read_image;
+
+/// One case to extract: image, label map and optional label override.
+#[derive(Debug, Clone)]
+pub struct CaseInput {
+    pub image: PathBuf,
+    pub mask: PathBuf,
+    pub label: Option<u32>,
+}
+
+/// PyRadiomics parameters from a YAML file, or PyRadiomics' defaults (Original image, every
+/// feature class) when none is given.
+pub fn load_params(path: Option<&Path>) -> Result<PyradParams, String> {
+    let text = match path {
+        Some(p) => {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read parameter file {}: {e}", p.display()))?
+        }
+        None => String::new(),
+    };
+    parse_params_yaml(&text).map_err(|e| match path {
+        Some(p) => format!("{}: {e}", p.display()),
+        None => e.to_string(),
+    })
+}
+
+/// Extract one case.
+pub fn extract_one(case: &CaseInput, params: &PyradParams) -> Result<CaseOutput, String> {
+    let mut p = params.clone();
+    if let Some(l) = case.label {
+        p.settings.label = l;
+    }
+    let img = read_image(&case.image).map_err(|e| format!("image {}: {e}", case.image.display()))?;
+    let lab = read_image(&case.mask).map_err(|e| format!("mask {}: {e}", case.mask.display()))?;
+    extract_case(&img, &lab, &p).map_err(|e| format!("case {} / {}: {e}", case.image.display(), case.mask.display()))
+}
+
+/// Read a batch CSV (`Image`, `Mask`, optional `Label` columns; other columns are ignored).
+pub fn read_batch(path: &Path) -> Result<Vec<CaseInput>, String> {
+    let shown = path.display();
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| format!("cannot read batch file {shown}: {e}"))?;
+    let headers: Vec<String> = rdr.headers().map_err(|e| format!("{shown}: {e}"))?.iter().map(str::to_string).collect();
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let (Some(ic), Some(mc)) = (col("Image"), col("Mask")) else {
+        return Err(format!("{shown}: needs `Image` and `Mask` columns (found: {})", headers.join(", ")));
+    };
+    let lc = col("Label");
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut out = Vec::new();
+    for (r, rec) in rdr.records().enumerate() {
+        let line = r + 2;
+        let rec = rec.map_err(|e| format!("{shown}: line {line}: {e}"))?;
+        let field = |c: usize| rec.get(c).unwrap_or("").trim().to_string();
+        let (img, mask) = (field(ic), field(mc));
+        if img.is_empty() || mask.is_empty() {
+            return Err(format!("{shown}: line {line}: empty `Image` or `Mask`"));
+        }
+        let label = match lc.map(field).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => {
+                Some(s.parse::<u32>().map_err(|_| format!("{shown}: line {line}: `Label` {s:?} is not a label"))?)
+            }
+        };
+        out.push(CaseInput { image: base.join(img), mask: base.join(mask), label });
+    }
+    if out.is_empty() {
+        return Err(format!("{shown}: no cases"));
+    }
+    Ok(out)
+}
+
+/// Extract every case (in parallel) and render the CSV, rows in input order.
+pub fn extract_csv(cases: &[CaseInput], params: &PyradParams, diagnostics: bool) -> Result<String, String> {
+    let results: Vec<Result<CaseOutput, String>> = cases.par_iter().map(|c| extract_one(c, params)).collect();
+    let outputs: Vec<CaseOutput> = results.into_iter().collect::<Result<_, _>>()?;
+    let with_label = cases.iter().any(|c| c.label.is_some());
+    let mut header = vec!["Image".to_string(), "Mask".to_string()];
+    if with_label {
+        header.push("Label".into());
+    }
+    if diagnostics {
+        header.extend(outputs[0].diagnostics.iter().map(|(k, _)| k.clone()));
+    }
+    let names: Vec<&String> = outputs[0].features.iter().map(|(k, _)| k).collect();
+    header.extend(names.iter().map(|s| s.to_string()));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for (c, o) in cases.iter().zip(&outputs) {
+        let got: Vec<&String> = o.features.iter().map(|(k, _)| k).collect();
+        if got != names {
+            return Err(format!(
+                "case {}: its feature columns differ from the first case's (an image type was skipped for this image size?)",
+                c.image.display()
+            ));
+        }
+        let mut row = vec![c.image.display().to_string(), c.mask.display().to_string()];
+        if with_label {
+            row.push(c.label.map(|l| l.to_string()).unwrap_or_else(|| params.settings.label.to_string()));
+        }
+        if diagnostics {
+            row.extend(o.diagnostics.iter().map(|(_, v)| v.clone()));
+        }
+        row.extend(o.features.iter().map(|(_, v)| format_value(*v)));
+        w.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// Shortest round-trip decimal, `nan` as PyRadiomics (numpy) prints it.
+fn format_value(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else {
+        format!("{v}")
+    }
+}
