@@ -32,3 +32,7 @@ fmt:
 
 lint:
     cargo clippy --all-targets -- -D warnings
+
+# Run every study in studies/ and write the reproduction index reports/index.html (.md, .csv)
+run-all *args:
+    cargo run --release --quiet -- run-all studies --out reports {{args}}

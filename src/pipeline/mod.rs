@@ -4,6 +4,7 @@
 //! succeeded (a failed run leaves a previous report intact).
 
 mod error;
+pub mod index;
 mod outputs;
 mod progress;
 mod study_report;
