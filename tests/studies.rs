@@ -84,7 +84,7 @@ fn reduced_run_covers_the_true_value() {
     let tmp = std::env::temp_dir().join(format!("radstudy-studies-{}", std::process::id()));
     let dir = tmp.join("studies");
     std::fs::create_dir_all(&dir).unwrap();
-    for name in ["tare_response", "locoregional_response", "pdl1_expression"] {
+    for name in ["tare_response", "haic_pfs", "tace_progression"] {
         std::fs::copy(root().join(format!("studies/{name}.toml")), dir.join(format!("{name}.toml"))).unwrap();
     }
     let out = tmp.join("reports");

@@ -127,6 +127,9 @@ fn status_row(name: &str, file: &Path, status: String) -> IndexRow {
     }
 }
 
+/// (cohort, value, 95% CI, n, events) of one metric-table row.
+type Estimate = (String, f64, (f64, f64), usize, usize);
+
 /// The index rows of a finished study: its compared model on each validation cohort the
 /// published value refers to (every external centre, or internal CV).
 pub fn rows_of(run: &StudyRun) -> Vec<IndexRow> {
@@ -136,7 +139,7 @@ pub fn rows_of(run: &StudyRun) -> Vec<IndexRow> {
     let model = published.and_then(|p| p.model.clone()).unwrap_or_else(|| m.models[0].name.clone());
     let internal = published.is_some_and(|p| p.compare_with == "internal_cv") || m.validation.external.is_none();
     let value = published.and_then(|p| if survival { p.c_index_test } else { p.auc_test });
-    let estimates: Vec<(String, f64, (f64, f64), usize, usize)> = match metric_table(run) {
+    let estimates: Vec<Estimate> = match metric_table(run) {
         MetricTable::Binary(r) => {
             r.into_iter().filter(|r| r.model == model).map(|r| (r.cohort, r.auc, r.auc_ci, r.n, r.events)).collect()
         }
