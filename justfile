@@ -54,3 +54,7 @@ report-check:
 # radstudy vs PyRadiomics 3.1.4 (installs it into a venv outside the repo; writes benches/results/pyradiomics_compare.md)
 pyradiomics-compare:
     bash benches/pyradiomics_compare.sh
+
+# Run every study in studies/ and write the reproduction index reports/index.html (.md, .csv)
+run-all *args:
+    cargo run --release --quiet -- run-all studies --out reports {{args}}

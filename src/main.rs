@@ -85,6 +85,15 @@ enum Command {
         #[arg(long)]
         diagnostics: bool,
     },
+    /// Run every study of a folder and write the reproduction index (index.html / .md / .csv).
+    RunAll {
+        /// Folder of study manifests.
+        #[arg(default_value = "studies")]
+        studies: PathBuf,
+        /// Output folder: one sub-folder per study plus index.html, index.md, index.csv.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
     /// Score the IBSI feature engine against the IBSI 1 reference values.
     Ibsi {
         /// Folder holding `ibsi/` (default ../shared/reference).
@@ -144,6 +153,7 @@ fn main() -> ExitCode {
         Command::Extract { image, mask, batch, params, label, out, diagnostics } => {
             extract(image, mask, batch, params, label, out, diagnostics)
         }
+        Command::RunAll { studies, out } => run_all(&studies, &out, &opts, cli.quiet),
         Command::Ibsi { reference } => radstudy::pipeline::ibsi(reference.as_deref()).map(|t| print!("{t}")),
     };
     match result {
@@ -187,4 +197,36 @@ fn extract(
             Ok(())
         }
     }
+}
+
+/// `radstudy run-all`: the index is written even when a study fails; the exit code then says so.
+fn run_all(
+    studies: &std::path::Path,
+    out: &std::path::Path,
+    opts: &radstudy::pipeline::RunOptions,
+    quiet: bool,
+) -> Result<(), radstudy::pipeline::StudyError> {
+    let start = std::time::Instant::now();
+    let s = radstudy::pipeline::index::run_all(studies, out, opts)?;
+    if !quiet {
+        for (name, secs) in &s.seconds {
+            eprintln!("{name}: {secs:.1} s");
+        }
+        eprintln!(
+            "total {:.1} s; index written to {}",
+            start.elapsed().as_secs_f64(),
+            out.join("index.html").display()
+        );
+    }
+    if s.skipped > 0 {
+        eprintln!("warning: {} study manifest(s) were skipped (see the status column of the index)", s.skipped);
+    }
+    if s.failed > 0 {
+        return Err(radstudy::pipeline::StudyError::Internal(anyhow::anyhow!(
+            "{} study/studies failed; see the status column of {}",
+            s.failed,
+            out.join("index.md").display()
+        )));
+    }
+    Ok(())
 }

@@ -97,6 +97,10 @@ pub struct Published {
     pub compare_with: String,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Which of our models the published value is compared with in the run-all index
+    /// (default: the first model).
+    #[serde(default)]
+    pub model: Option<String>,
 }
 
 fn default_compare() -> String {

@@ -5,10 +5,11 @@
 
 pub mod cache;
 mod error;
+pub mod index;
 mod outputs;
 mod progress;
-pub mod shard;
 mod report_figures;
+pub mod shard;
 mod study_report;
 pub mod warnings;
 
@@ -185,13 +186,18 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
                 bar.finish_and_clear();
                 if !opts.no_cache {
                     if let Err(err) = cache::store(&cache_root, &plan.key, &e) {
-                        warnings.push(format!("the feature cache was not written ({err:#}); the next run extracts again"));
+                        warnings
+                            .push(format!("the feature cache was not written ({err:#}); the next run extracts again"));
                     }
                 }
                 e
             }
         };
-        (crate::features::cohort::Extracted { observers: extracted.observers, warnings: extracted.warnings }, features_cached, plan.input_hashes)
+        (
+            crate::features::cohort::Extracted { observers: extracted.observers, warnings: extracted.warnings },
+            features_cached,
+            plan.input_hashes,
+        )
     };
     warnings.extend(extracted.warnings.iter().cloned());
     let features = extracted.observers[0].clone();

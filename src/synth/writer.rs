@@ -103,7 +103,10 @@ pub fn ensure_cohort(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<PathBuf, SynthError> {
     spec.validate()?;
-    check_request(sequences, outcome_name)?;
+    // Survival cohorts always write their own `time` and `event` columns, so a survival study
+    // names `event` as its outcome; only a binary outcome adds a column that must not clash.
+    let survival_event = matches!(spec.outcome, OutcomeSpec::Survival(_)) && outcome_name == "event";
+    check_request(sequences, if survival_event { "event_indicator" } else { outcome_name })?;
     let want = stamp(spec, seed, sequences, outcome_name);
     if is_complete(dir, &want, spec, sequences) {
         return Ok(dir.join("cohort.csv"));
