@@ -57,8 +57,9 @@ pub fn metric_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<Met
         for (ci, c) in r.cohorts.iter().enumerate() {
             let y = to_bool(&c.y);
             let p = &c.prob;
-            let d = delong_auc(&y, p).ok();
-            let boot = if n_boot > 0 {
+            // bootstrap optimism-corrected row: the AUC is `corrected`, no CI of its own
+            let d = delong_auc(&y, p).ok().filter(|_| c.optimism.is_none());
+            let boot = if n_boot > 0 && c.optimism.is_none() {
                 let idx = stratified_bootstrap_indices(
                     &y,
                     n_boot,
@@ -87,7 +88,7 @@ pub fn metric_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<Met
                 cohort: c.cohort.clone(),
                 n: y.len(),
                 events: y.iter().filter(|&&v| v).count(),
-                auc: d.as_ref().map(|d| d.auc).unwrap_or(nan),
+                auc: c.optimism.as_ref().map(|o| o.corrected).or(d.as_ref().map(|d| d.auc)).unwrap_or(nan),
                 auc_se: d.as_ref().map(|d| d.se).unwrap_or(nan),
                 auc_ci: d.as_ref().map(|d| (d.ci_lower, d.ci_upper)).unwrap_or((nan, nan)),
                 boot_ci: boot,

@@ -3,6 +3,7 @@
 //! each stage lives in its own module. Must not write anything before every stage has
 //! succeeded (a failed run leaves a previous report intact).
 
+mod design_tables;
 mod error;
 mod outputs;
 mod progress;
@@ -152,6 +153,8 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let time = Array1::from(cohort.times());
     let centres: Vec<String> = cohort.patients.iter().map(|p| p.centre.clone()).collect();
     let patients: Vec<String> = cohort.patients.iter().map(|p| p.id.clone()).collect();
+    let extra = crate::validate::read_design_columns(&study, &table, &patients)
+        .map_err(|e| StudyError::bad(format!("{e:#}")))?;
     let design = crate::validate::Design {
         x: &x,
         y: &y,
@@ -160,6 +163,7 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         n_radiomics: rad.columns.len(),
         centres: &centres,
         patients: &patients,
+        extra: &extra,
     };
     let vbar = progress::bar(crate::validate::fit_count(m), "validating", opts.quiet);
     let results = crate::validate::run(m, &design, &|k| vbar.inc(k)).map_err(|e| StudyError::bad(format!("{e:#}")))?;
