@@ -190,14 +190,17 @@ fn cohort(d: &Design, name: String, rows: &[usize], prob: Vec<f64>, risk: Vec<Ri
     }
 }
 
-/// A supervised model through the internal design, then the final model.
+/// A supervised model through the internal design, then the final model (on all training
+/// rows; for `split` / `fixed` on the training part, which is then also the model tested).
 pub fn run_model(ctx: &Context, internal: &Internal) -> anyhow::Result<ModelResult> {
     let (m, d, plan) = (ctx.m, ctx.d, &ctx.plan);
     let spec = plan.spec;
     let times = &spec.risk_times;
     let boot = matches!(internal.scheme, Scheme::Bootstrap { .. });
-    let outs: Vec<anyhow::Result<SplitOut>> = internal
-        .splits
+    // split / fixed: the model of the training part is the final model (no separate fit)
+    let single = matches!(internal.scheme, Scheme::Split { .. } | Scheme::Fixed);
+    let to_fit: &[Split] = if single { &[] } else { &internal.splits };
+    let outs: Vec<anyhow::Result<SplitOut>> = to_fit
         .par_iter()
         .enumerate()
         .map(|(k, s)| {
@@ -223,12 +226,12 @@ pub fn run_model(ctx: &Context, internal: &Internal) -> anyhow::Result<ModelResu
         .collect();
     let outs: Vec<SplitOut> = outs.into_iter().collect::<anyhow::Result<_>>()?;
 
-    let final_split = Split { label: "final".into(), train: ctx.train_rows.to_vec(), test: vec![] };
+    let train_rows: &[usize] = if single { &internal.splits[0].train } else { ctx.train_rows };
+    let final_split = Split { label: "final".into(), train: train_rows.to_vec(), test: vec![] };
     let train = final_split.train_set(d);
     let final_fit = fit::fit_split(&train, plan, derive_seed(m.study.seed, 999))
-        .with_context(|| format!("model `{}`, final fit on all training rows", spec.name))?;
+        .with_context(|| format!("model `{}`, final fit on the training rows", spec.name))?;
     (ctx.progress)(1);
-    let train_rows = ctx.train_rows;
     let apparent = final_fit.predict(&train.as_held_out())?;
     let mut cohorts =
         vec![cohort(d, "train (apparent)".into(), train_rows, apparent.clone(), risk_at(&final_fit, &apparent, times))];
@@ -284,6 +287,13 @@ pub fn run_model(ctx: &Context, internal: &Internal) -> anyhow::Result<ModelResu
             c.optimism = Some(Optimism { apparent: app, optimism, corrected: app - optimism, resamples: *resamples });
             cohorts.push(c);
         }
+        scheme @ (Scheme::Split { .. } | Scheme::Fixed) => {
+            let s = &internal.splits[0];
+            let p =
+                final_fit.predict(&s.held_out(d)).with_context(|| format!("model `{}`, held-out rows", spec.name))?;
+            let risk = risk_at(&final_fit, &p, times);
+            cohorts.push(cohort(d, cohort_name(scheme, s), &s.test, p, risk));
+        }
         scheme => {
             for (s, o) in internal.splits.iter().zip(&outs) {
                 cohorts.push(cohort(d, cohort_name(scheme, s), &o.test, o.prob.clone(), o.risk.clone()));
@@ -322,6 +332,7 @@ pub fn run_model(ctx: &Context, internal: &Internal) -> anyhow::Result<ModelResu
     let mut tuning: Vec<TunedRow> = internal
         .splits
         .iter()
+        .filter(|_| !single)
         .zip(&outs)
         .filter_map(|(s, o)| {
             o.tuned.as_ref().map(|t| TunedRow {
@@ -352,8 +363,8 @@ pub fn run_model(ctx: &Context, internal: &Internal) -> anyhow::Result<ModelResu
     })
 }
 
-/// A clustering model: subgroups fitted on training rows; odds ratios per cohort for the
-/// apparent training rows, each single held-out split (ratio split, fixed, LOCO centre) and
+/// A clustering model: subgroups fitted on training rows (the training part for split / fixed);
+/// odds ratios per cohort for the apparent training rows, the held-out part, each LOCO centre and
 /// each external cohort. k-fold and bootstrap designs give no subgroup rows (labels of
 /// different fold fits are not the same subgroups).
 pub fn run_subgroups(ctx: &Context, internal: &Internal) -> anyhow::Result<ModelResult> {
@@ -361,9 +372,10 @@ pub fn run_subgroups(ctx: &Context, internal: &Internal) -> anyhow::Result<Model
     let spec = plan.spec;
     let k = spec.clusters.unwrap_or(2);
     let y_of = |rows: &[usize]| rows.iter().map(|&i| d.y[i]).collect::<Vec<f64>>();
-    let single = matches!(internal.scheme, Scheme::Split { .. } | Scheme::Fixed | Scheme::Loco);
+    let single = matches!(internal.scheme, Scheme::Split { .. } | Scheme::Fixed);
+    let loco = internal.scheme == Scheme::Loco;
     let mut rows = Vec::new();
-    if single {
+    if loco {
         let outs: Vec<anyhow::Result<Vec<_>>> = internal
             .splits
             .par_iter()
@@ -379,11 +391,17 @@ pub fn run_subgroups(ctx: &Context, internal: &Internal) -> anyhow::Result<Model
             rows.extend(o.with_context(|| format!("model `{}`", spec.name))?);
         }
     }
-    let final_split = Split { label: "final".into(), train: ctx.train_rows.to_vec(), test: vec![] };
+    let train_rows: &[usize] = if single { &internal.splits[0].train } else { ctx.train_rows };
+    let final_split = Split { label: "final".into(), train: train_rows.to_vec(), test: vec![] };
     let f = fit_subgroups(&final_split.train_set(d), plan, k, derive_seed(m.study.seed, 999))
-        .with_context(|| format!("model `{}`, final fit on all training rows", spec.name))?;
+        .with_context(|| format!("model `{}`, final fit on the training rows", spec.name))?;
     (ctx.progress)(1);
-    let mut all = odds_ratio_rows(&spec.name, "train (apparent)", &f.train_labels, &y_of(ctx.train_rows), k);
+    let mut all = odds_ratio_rows(&spec.name, "train (apparent)", &f.train_labels, &y_of(train_rows), k);
+    if single {
+        let s = &internal.splits[0];
+        let labels = f.assign(&s.held_out(d)).with_context(|| format!("model `{}`, held-out rows", spec.name))?;
+        all.extend(odds_ratio_rows(&spec.name, &cohort_name(&internal.scheme, s), &labels, &y_of(&s.test), k));
+    }
     all.extend(rows);
     for (name, r) in ctx.externals {
         let labels = f.assign(&rows_held_out(d, r)).with_context(|| format!("external centre `{name}`"))?;
@@ -402,7 +420,7 @@ pub fn run_subgroups(ctx: &Context, internal: &Internal) -> anyhow::Result<Model
             .map(|&c| Coefficient { name: d.columns[c].clone(), coef: f64::NAN, frequency: f64::NAN })
             .collect(),
         trace: f.trace.clone(),
-        n_splits: if single { internal.splits.len() } else { 0 },
+        n_splits: if loco { internal.splits.len() } else { 0 },
         design: format!("{} ({}, k = {k})", describe(&internal.scheme, m), spec.kind),
         tuning: vec![],
         baseline_survival: vec![],

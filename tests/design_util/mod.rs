@@ -88,13 +88,18 @@ pub fn synthetic(centres: &[&str], n_per_centre: usize, p: usize, seed: u64, sur
 
 /// A manifest: fixed header (binary or survival) + `body` (models, validation, select, ...).
 pub fn manifest(survival: bool, body: &str) -> Manifest {
+    manifest_seeded(survival, body, 11)
+}
+
+/// As `manifest` with another study seed.
+pub fn manifest_seeded(survival: bool, body: &str, seed: u64) -> Manifest {
     let kind = if survival {
         "kind = \"survival\"\noutcome = \"event\"\ntime = \"months\""
     } else {
         "kind = \"binary\"\noutcome = \"y\""
     };
     let text = format!(
-        "[study]\nname = \"t\"\ntitle = \"t\"\n{kind}\nseed = 11\n\n[cohort]\ntable = \"unused.csv\"\n\n[[sequence]]\nname = \"AP\"\n\n[[roi]]\nname = \"tumour\"\n\n{body}\n"
+        "[study]\nname = \"t\"\ntitle = \"t\"\n{kind}\nseed = {seed}\n\n[cohort]\ntable = \"unused.csv\"\n\n[[sequence]]\nname = \"AP\"\n\n[[roi]]\nname = \"tumour\"\n\n{body}\n"
     );
     parse(&text).unwrap_or_else(|e| panic!("manifest: {e}\n{text}"))
 }
