@@ -36,6 +36,9 @@ pub enum Fitted {
         coef: Array1<f64>,
         baseline: BaselineHazard,
     },
+    /// No feature survived selection (forest / SVM / boosting need ≥ 1): the training
+    /// event rate for every row.
+    Prior(f64),
 }
 
 /// Everything one split's fit needs besides its training rows.
@@ -123,6 +126,7 @@ impl FittedModel {
             Fitted::Forest(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
             Fitted::Svm(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
             Fitted::Boosting(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
+            Fitted::Prior(p) => vec![*p; x.nrows()],
         }
     }
 
@@ -147,7 +151,9 @@ impl FittedModel {
         match &self.fit {
             Fitted::Logistic(f) => (f.intercept, f.coef.to_vec()),
             Fitted::Cox { coef, .. } => (0.0, coef.to_vec()),
-            Fitted::Forest(_) | Fitted::Svm(_) | Fitted::Boosting(_) => (f64::NAN, vec![f64::NAN; self.columns.len()]),
+            Fitted::Forest(_) | Fitted::Svm(_) | Fitted::Boosting(_) | Fitted::Prior(_) => {
+                (f64::NAN, vec![f64::NAN; self.columns.len()])
+            }
         }
     }
 }
@@ -215,6 +221,8 @@ pub fn fit_with(train: &TrainSet, plan: &FitPlan, params: &HyperParams, seed: u6
         let baseline =
             breslow_baseline(&surv_of(&scaled), &eta).map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?;
         Fitted::Cox { coef, baseline }
+    } else if columns.is_empty() && spec.kind != "logistic" {
+        Fitted::Prior(scaled.y().mean().unwrap_or(f64::NAN))
     } else {
         fit_classifier(&scaled, spec, params, seed).map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?
     };
