@@ -173,13 +173,12 @@ pub fn fit_split(train: &TrainSet, plan: &FitPlan, seed: u64) -> anyhow::Result<
     }
 }
 
+/// What `harmonise_and_select` returns: harmoniser, harmonised training set, kept columns, funnel.
+pub type Selected = (Option<Harmoniser>, TrainSet, Vec<usize>, Vec<StepTrace>);
+
 /// ComBat (optional) then the selection chain on the radiomics candidates; returns the
 /// harmoniser, the (harmonised) training set, the kept radiomics columns and the funnel.
-pub fn harmonise_and_select(
-    train: &TrainSet,
-    plan: &FitPlan,
-    seed: u64,
-) -> anyhow::Result<(Option<Harmoniser>, TrainSet, Vec<usize>, Vec<StepTrace>)> {
+pub fn harmonise_and_select(train: &TrainSet, plan: &FitPlan, seed: u64) -> anyhow::Result<Selected> {
     let (harmoniser, train) = match plan.combat {
         Some(c) if !plan.candidates.is_empty() => {
             let (h, t) = Harmoniser::fit(train, plan.candidates, c)?;

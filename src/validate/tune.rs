@@ -46,7 +46,8 @@ pub fn grid_search(
     let ids = stratified_fold_ids(y, k, seed ^ 0x7E57_0000);
     let survival = is_survival(train);
     let base = HyperParams::from_spec(plan.spec);
-    let mut best: Option<(f64, Vec<(String, f64)>, HyperParams)> = None;
+    type Point = Vec<(String, f64)>;
+    let mut best: Option<(f64, Point, HyperParams)> = None;
     for point in grid_points(grid) {
         let hp = point.iter().fold(base, |h, (key, v)| h.with(key, *v));
         let mut scores = Vec::with_capacity(k);
