@@ -29,6 +29,9 @@ pub struct Manifest {
     #[serde(rename = "model")]
     pub models: Vec<ModelSpec>,
     pub validation: Validation,
+    /// `[harmonise]`: batch harmonisation fitted inside each split.
+    #[serde(default)]
+    pub harmonise: Option<Harmonise>,
     #[serde(default)]
     pub report: ReportSection,
 }
@@ -489,6 +492,37 @@ pub struct ModelSpec {
     /// svm: "linear" or "rbf" (default "rbf"; γ = "scale" as scikit-learn).
     #[serde(default)]
     pub kernel: Option<String>,
+    /// Hyperparameter grid tuned by inner stratified CV on each split's training rows, e.g.
+    /// `{ c = [0.01, 0.1, 1, 10] }` or `{ n_trees = [100, 300], max_depth = [2, 4] }`.
+    #[serde(default)]
+    pub grid: Option<BTreeMap<String, Vec<f64>>>,
+    /// kmeans / hierarchical: number of subgroups (default 2).
+    #[serde(default)]
+    pub clusters: Option<usize>,
+    /// Selection chain for this model only (default: `[select] steps`; for kmeans /
+    /// hierarchical: variance + correlation, which use no outcome).
+    #[serde(default)]
+    pub select: Option<Vec<SelectStep>>,
+    /// cox: times (follow-up units) at which absolute risk is reported (Breslow baseline).
+    #[serde(default)]
+    pub risk_times: Vec<f64>,
+}
+
+impl ModelSpec {
+    /// Unsupervised subgroup discovery (k-means or Ward hierarchical clustering).
+    pub fn is_clustering(&self) -> bool {
+        matches!(self.kind.as_str(), "kmeans" | "hierarchical")
+    }
+}
+
+/// Grid keys each model kind may tune.
+pub fn grid_keys(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "logistic" | "svm" => &["c"],
+        "random_forest" => &["n_trees", "max_depth"],
+        "gradient_boosting" => &["n_trees", "max_depth", "learning_rate"],
+        _ => &[],
+    }
 }
 
 fn default_penalty() -> String {
@@ -515,14 +549,32 @@ pub struct Validation {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Internal {
-    /// "repeated_kfold" (stratified).
+    /// "repeated_kfold" (stratified), "nested_cv", "split", "bootstrap", "fixed" or "loco".
     #[serde(default = "default_scheme")]
     pub scheme: String,
     #[serde(default = "five")]
     pub folds: usize,
     #[serde(default = "one_usize")]
     pub repeats: usize,
+    /// split: share of the training patients that train (stratified by outcome), default 0.7.
+    #[serde(default)]
+    pub ratio: Option<f64>,
+    /// bootstrap: number of bootstrap resamples (Harrell's optimism correction), default 200.
+    #[serde(default)]
+    pub resamples: Option<usize>,
+    /// fixed: column (values `train` / `test`) of the cohort table or of `file`.
+    #[serde(default)]
+    pub column: Option<String>,
+    /// fixed: CSV with `patient` and `column` (default: the cohort table).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Inner stratified folds for hyperparameter tuning (`[[model]] grid`).
+    #[serde(default = "five")]
+    pub inner_folds: usize,
 }
+
+/// The internal validation schemes.
+pub const SCHEMES: &[&str] = &["repeated_kfold", "nested_cv", "split", "bootstrap", "fixed", "loco"];
 
 fn default_scheme() -> String {
     "repeated_kfold".into()
@@ -537,6 +589,36 @@ fn one_usize() -> usize {
 pub struct External {
     pub train: Vec<String>,
     pub test: Vec<String>,
+}
+
+/// `[harmonise]`: batch harmonisation, fitted on each split's training rows only.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Harmonise {
+    #[serde(default)]
+    pub combat: Option<CombatSpec>,
+}
+
+/// `[harmonise] combat = { ... }`: ComBat (Johnson 2007, as neuroCombat) on the radiomics columns.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CombatSpec {
+    /// Batch column of the cohort table (default: the centre column).
+    #[serde(default = "default_centre")]
+    pub batch: String,
+    /// Clinical columns (in `[cohort] clinical`) whose effects ComBat preserves.
+    #[serde(default)]
+    pub covariates: Vec<String>,
+    /// Parametric (true) or non-parametric empirical Bayes.
+    #[serde(default = "yes")]
+    pub parametric: bool,
+    /// Held-out patient of a batch absent from the training rows: "error" or "no_correction".
+    #[serde(default = "default_unseen")]
+    pub unseen: String,
+}
+
+fn default_unseen() -> String {
+    "error".into()
 }
 
 /// `[report]`: what the report shows.
@@ -724,16 +806,7 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         }
     }
     for md in &m.models {
-        let expected = if survival { "cox" } else { "logistic" };
-        if md.kind != expected {
-            return Err(ManifestError::at(
-                "model.kind",
-                format!(
-                    "model `{}`: kind `{}` does not fit a {:?} outcome; use \"{expected}\"",
-                    md.name, md.kind, m.study.kind
-                ),
-            ));
-        }
+        validate_model(md, survival)?;
         if !["none", "l2"].contains(&md.penalty.as_str()) {
             return Err(ManifestError::at("model.penalty", format!("`{}`: use \"none\" or \"l2\"", md.penalty)));
         }
@@ -752,11 +825,17 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         return Err(ManifestError::at("validation", "give `internal`, `external` or both"));
     }
     if let Some(i) = &m.validation.internal {
-        if i.scheme != "repeated_kfold" {
-            return Err(ManifestError::at("validation.internal.scheme", "use \"repeated_kfold\""));
+        validate_internal(i)?;
+    }
+    if let Some(c) = m.harmonise.as_ref().and_then(|h| h.combat.as_ref()) {
+        if !["error", "no_correction"].contains(&c.unseen.as_str()) {
+            return Err(ManifestError::at("harmonise.combat.unseen", "use \"error\" or \"no_correction\""));
         }
-        if i.folds < 2 || i.repeats < 1 {
-            return Err(ManifestError::at("validation.internal", "folds ≥ 2 and repeats ≥ 1"));
+        if let Some(v) = c.covariates.iter().find(|v| !m.cohort.clinical.contains(v)) {
+            return Err(ManifestError::at(
+                "harmonise.combat.covariates",
+                format!("`{v}` is not in `[cohort] clinical`; add it there"),
+            ));
         }
     }
     if let Some(e) = &m.validation.external {
@@ -772,6 +851,71 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
     }
     if m.report.threshold != "youden_oof" {
         return Err(ManifestError::at("report.threshold", "use \"youden_oof\""));
+    }
+    Ok(())
+}
+
+/// Rules of one `[[model]]` (kind, grid, clusters, risk times).
+fn validate_model(md: &ModelSpec, survival: bool) -> Result<(), ManifestError> {
+    let binary_kinds = ["logistic", "random_forest", "svm", "gradient_boosting", "kmeans", "hierarchical"];
+    let ok = if survival { md.kind == "cox" } else { binary_kinds.contains(&md.kind.as_str()) };
+    if !ok {
+        let expected = if survival { "\"cox\"".to_string() } else { binary_kinds.join(", ") };
+        return Err(ManifestError::at(
+            "model.kind",
+            format!("model `{}`: kind `{}` does not fit this outcome; use {expected}", md.name, md.kind),
+        ));
+    }
+    if let Some(grid) = &md.grid {
+        let keys = grid_keys(&md.kind);
+        for (k, v) in grid {
+            if !keys.contains(&k.as_str()) {
+                return Err(ManifestError::at(
+                    "model.grid",
+                    format!("model `{}` ({}): `{k}` cannot be tuned; tunable: {}", md.name, md.kind, keys.join(", ")),
+                ));
+            }
+            if v.is_empty() || v.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                return Err(ManifestError::at("model.grid", format!("model `{}`: `{k}` needs values > 0", md.name)));
+            }
+        }
+        if md.kind == "logistic" && md.penalty != "l2" {
+            return Err(ManifestError::at(
+                "model.grid",
+                format!("model `{}`: tuning `c` needs penalty = \"l2\"", md.name),
+            ));
+        }
+    }
+    if md.is_clustering() && md.clusters.unwrap_or(2) < 2 {
+        return Err(ManifestError::at("model.clusters", format!("model `{}`: clusters must be ≥ 2", md.name)));
+    }
+    if md.risk_times.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(ManifestError::at("model.risk_times", format!("model `{}`: times must be > 0", md.name)));
+    }
+    if !md.risk_times.is_empty() && md.kind != "cox" {
+        return Err(ManifestError::at("model.risk_times", format!("model `{}`: only for kind = \"cox\"", md.name)));
+    }
+    Ok(())
+}
+
+/// Rules of `[validation] internal`.
+fn validate_internal(i: &Internal) -> Result<(), ManifestError> {
+    if !SCHEMES.contains(&i.scheme.as_str()) {
+        return Err(ManifestError::at("validation.internal.scheme", format!("use one of {}", SCHEMES.join(", "))));
+    }
+    if i.folds < 2 || i.repeats < 1 || i.inner_folds < 2 {
+        return Err(ManifestError::at("validation.internal", "folds ≥ 2, inner_folds ≥ 2 and repeats ≥ 1"));
+    }
+    if let Some(r) = i.ratio {
+        if !(r > 0.0 && r < 1.0) {
+            return Err(ManifestError::at("validation.internal.ratio", "ratio must be in (0, 1)"));
+        }
+    }
+    if i.resamples == Some(0) {
+        return Err(ManifestError::at("validation.internal.resamples", "resamples must be ≥ 1"));
+    }
+    if i.scheme == "fixed" && i.column.is_none() {
+        return Err(ManifestError::at("validation.internal.column", "scheme = \"fixed\" needs `column = \"split\"`"));
     }
     Ok(())
 }

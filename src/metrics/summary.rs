@@ -75,6 +75,13 @@ pub fn metric_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<Met
                 let hi = a.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
                 (mean, lo, hi)
             });
+            if let Some(o) = &c.optimism {
+                // bootstrap optimism-corrected row: the AUC is `corrected`, no CI of its own
+                row.auc = o.corrected;
+                row.auc_se = f64::NAN;
+                row.auc_ci = (f64::NAN, f64::NAN);
+                row.boot_ci = (f64::NAN, f64::NAN);
+            }
             rows.push(row);
         }
     }

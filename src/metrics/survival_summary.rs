@@ -44,7 +44,9 @@ pub fn survival_rows(results: &[ModelResult], n_boot: usize, seed: u64) -> Vec<S
         for (ci, c) in r.cohorts.iter().enumerate() {
             let ev = to_bool(&c.y);
             let hc = harrell_c(&c.time, &ev, &c.prob).map(|h| h.cindex).unwrap_or(f64::NAN);
-            let (boot, uno_boot) = if n_boot > 0 {
+            // bootstrap optimism-corrected row: C is `corrected`, no CI of its own
+            let hc = c.optimism.as_ref().map_or(hc, |o| o.corrected);
+            let (boot, uno_boot) = if n_boot > 0 && c.optimism.is_none() {
                 let idx = stratified_bootstrap_indices(
                     &ev,
                     n_boot,

@@ -4,6 +4,7 @@
 //! succeeded (a failed run leaves a previous report intact).
 
 pub mod cache;
+mod design_tables;
 mod error;
 pub mod index;
 mod outputs;
@@ -244,6 +245,8 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
     let time = Array1::from(cohort.times());
     let centres: Vec<String> = cohort.patients.iter().map(|p| p.centre.clone()).collect();
     let patients: Vec<String> = cohort.patients.iter().map(|p| p.id.clone()).collect();
+    let extra = crate::validate::read_design_columns(&study, &table, &patients)
+        .map_err(|e| StudyError::bad(format!("{e:#}")))?;
     let design = crate::validate::Design {
         x: &x,
         y: &y,
@@ -252,6 +255,7 @@ pub fn execute(study: Study, opts: &RunOptions) -> Result<StudyRun, StudyError> 
         n_radiomics: rad.columns.len(),
         centres: &centres,
         patients: &patients,
+        extra: &extra,
     };
     let seconds_to_modelling = started.elapsed().as_secs_f64();
     let vbar = progress::bar(crate::validate::fit_count(m), "validating", opts.quiet);

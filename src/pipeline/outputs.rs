@@ -167,6 +167,17 @@ fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
     put(dir, "icc.csv", icc_csv(run).as_bytes())?;
     put(dir, "selected_features.csv", selected_csv(run).as_bytes())?;
     put(dir, "predictions.csv", predictions_csv(run).as_bytes())?;
+    // validation designs: subgroup odds ratios, tuned hyperparameters, Cox absolute risks
+    let ids: Vec<String> = run.cohort.patients.iter().map(|p| p.id.clone()).collect();
+    for (name, table) in [
+        ("subgroups.csv", super::design_tables::subgroups_csv(&run.results)),
+        ("tuning.csv", super::design_tables::tuning_csv(&run.results)),
+        ("absolute_risk.csv", super::design_tables::absolute_risk_csv(&run.results, &ids)),
+    ] {
+        if let Some(t) = table {
+            put(dir, name, t.as_bytes())?;
+        }
+    }
     let figures = study_report::figures(run, &rows)?;
     for f in &figures {
         put(dir, &format!("{}.svg", f.name), f.svg.as_bytes())?;

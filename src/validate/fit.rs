@@ -1,10 +1,13 @@
-//! Fitting one split: the selection chain, scaling and the final model, all from a
-//! `TrainSet` (training rows only), giving a `FittedModel` that predicts any rows.
+//! Fitting one split: ComBat (optional), the selection chain, scaling and the final model
+//! (hyperparameters tuned by inner CV over the manifest grid), all from a `TrainSet`
+//! (training rows only), giving a `FittedModel` that predicts any `HeldOut` rows.
 //! Must not see held-out rows: nothing here accepts them except `FittedModel::predict`.
 
-use super::split::{stratified_fold_ids, TrainSet};
+use super::harmonise::{CombatPlan, Harmoniser};
+use super::split::{stratified_fold_ids, HeldOut, TrainSet};
 use crate::manifest::{LambdaRule, ModelSpec, SelectStep};
 use crate::model::cox::{fit_cox, Surv, Ties};
+use crate::model::cox_baseline::{breslow_baseline, BaselineHazard};
 use crate::model::lasso_select;
 use crate::model::logistic::{self, LogisticFit, LogisticOptions, Penalty};
 use crate::select::correlation::correlation_filter;
@@ -27,10 +30,64 @@ pub enum Fitted {
     Forest(crate::model::forest::RandomForest),
     Svm(crate::model::platt::CalibratedSvm),
     Boosting(crate::model::boosting::GradientBoosting),
-    /// Cox proportional hazards (Efron ties): coefficients on the standardised scale.
+    /// Cox proportional hazards (Efron ties): coefficients on the standardised scale and the
+    /// Breslow baseline cumulative hazard of the training rows (for absolute risk).
     Cox {
         coef: Array1<f64>,
+        baseline: BaselineHazard,
     },
+    /// No feature survived selection (forest / SVM / boosting need ≥ 1): the training
+    /// event rate for every row.
+    Prior(f64),
+}
+
+/// Everything one split's fit needs besides its training rows.
+#[derive(Debug, Clone, Copy)]
+pub struct FitPlan<'a> {
+    /// Radiomics candidate columns (ComBat and the selection chain act on these).
+    pub candidates: &'a [usize],
+    /// Clinical columns always kept.
+    pub forced: &'a [usize],
+    pub steps: &'a [SelectStep],
+    pub spec: &'a ModelSpec,
+    pub combat: Option<&'a CombatPlan>,
+    /// Inner stratified folds for grid tuning.
+    pub inner_folds: usize,
+    /// Clustering models: the correlation step keeps the earlier column of a pair (no outcome).
+    pub unsupervised: bool,
+}
+
+/// Hyperparameters of the final model (manifest values, or the grid's choice).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HyperParams {
+    pub c: f64,
+    pub n_trees: Option<usize>,
+    pub max_depth: Option<usize>,
+    pub learning_rate: Option<f64>,
+}
+
+impl HyperParams {
+    pub fn from_spec(spec: &ModelSpec) -> HyperParams {
+        HyperParams { c: spec.c, n_trees: spec.n_trees, max_depth: spec.max_depth, learning_rate: spec.learning_rate }
+    }
+    /// Set one grid key.
+    pub fn with(mut self, key: &str, v: f64) -> HyperParams {
+        match key {
+            "c" => self.c = v,
+            "n_trees" => self.n_trees = Some(v.round().max(1.0) as usize),
+            "max_depth" => self.max_depth = Some(v.round().max(1.0) as usize),
+            "learning_rate" => self.learning_rate = Some(v),
+            _ => {}
+        }
+        self
+    }
+}
+
+/// The grid point inner CV chose for one split, and its mean inner-fold AUC / C-index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuned {
+    pub params: Vec<(String, f64)>,
+    pub score: f64,
 }
 
 /// A model fitted on one split's training rows.
@@ -38,23 +95,54 @@ pub enum Fitted {
 pub struct FittedModel {
     /// Columns of the full design matrix the model uses, in order.
     pub columns: Vec<usize>,
+    pub harmoniser: Option<Harmoniser>,
     pub scaler: Scaler,
     pub fit: Fitted,
     pub trace: Vec<StepTrace>,
+    pub tuned: Option<Tuned>,
 }
 
 impl FittedModel {
-    /// The prediction for any rows of the full design matrix: the probability for logistic
-    /// models, the risk score (linear predictor) for Cox models.
-    pub fn predict(&self, x: &Array2<f64>) -> Vec<f64> {
+    /// The prediction for held-out rows: the probability for classifiers, the risk score
+    /// (linear predictor) for Cox models. Fails only on a ComBat batch unseen in training.
+    pub fn predict(&self, held: &HeldOut) -> anyhow::Result<Vec<f64>> {
+        let harmonised;
+        let x = match &self.harmoniser {
+            Some(h) => {
+                harmonised = h.apply(held)?;
+                &harmonised
+            }
+            None => held.x(),
+        };
+        Ok(self.predict_matrix(x))
+    }
+
+    fn predict_matrix(&self, x: &Array2<f64>) -> Vec<f64> {
         let xs = self.scaler.apply(&x.select(Axis(1), &self.columns));
         let nan = || vec![f64::NAN; x.nrows()];
         match &self.fit {
             Fitted::Logistic(f) => logistic::predict_proba(f, &xs).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
-            Fitted::Cox { coef } => xs.dot(coef).to_vec(),
+            Fitted::Cox { coef, .. } => xs.dot(coef).to_vec(),
             Fitted::Forest(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
             Fitted::Svm(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
             Fitted::Boosting(f) => f.predict_proba(xs.view()).map(|p| p.to_vec()).unwrap_or_else(|_| nan()),
+            Fitted::Prior(p) => vec![*p; x.nrows()],
+        }
+    }
+
+    /// Cox: absolute risk 1 − S(t | η) by time t from this split's Breslow baseline (None otherwise).
+    pub fn absolute_risk(&self, eta: &[f64], t: f64) -> Option<Vec<f64>> {
+        match &self.fit {
+            Fitted::Cox { baseline, .. } => Some(eta.iter().map(|&e| baseline.absolute_risk(t, e)).collect()),
+            _ => None,
+        }
+    }
+
+    /// Cox: baseline survival S0(t) (a patient at the training means) at time t.
+    pub fn baseline_survival(&self, t: f64) -> Option<f64> {
+        match &self.fit {
+            Fitted::Cox { baseline, .. } => Some(baseline.survival(t, 0.0)),
+            _ => None,
         }
     }
 
@@ -62,35 +150,61 @@ impl FittedModel {
     pub fn coefficients(&self) -> (f64, Vec<f64>) {
         match &self.fit {
             Fitted::Logistic(f) => (f.intercept, f.coef.to_vec()),
-            Fitted::Cox { coef } => (0.0, coef.to_vec()),
-            Fitted::Forest(_) | Fitted::Svm(_) | Fitted::Boosting(_) => (f64::NAN, vec![f64::NAN; self.columns.len()]),
+            Fitted::Cox { coef, .. } => (0.0, coef.to_vec()),
+            Fitted::Forest(_) | Fitted::Svm(_) | Fitted::Boosting(_) | Fitted::Prior(_) => {
+                (f64::NAN, vec![f64::NAN; self.columns.len()])
+            }
         }
     }
 }
 
-/// Run the selection chain on `candidates` (radiomics columns), then fit the model on the
-/// survivors plus `forced` columns (clinical inputs). `seed` drives inner CV folds.
-pub fn fit_split(
-    train: &TrainSet,
-    candidates: &[usize],
-    forced: &[usize],
-    steps: &[SelectStep],
-    spec: &ModelSpec,
-    seed: u64,
-) -> anyhow::Result<FittedModel> {
-    let mut cols: Vec<usize> = candidates.to_vec();
+/// Fit one split: hyperparameters by inner CV over the model's grid (if any, each inner fit
+/// being the whole pipeline on inner-training rows), then ComBat, selection, scaling and the
+/// model on all of `train` with the chosen values. `seed` drives every inner fold.
+pub fn fit_split(train: &TrainSet, plan: &FitPlan, seed: u64) -> anyhow::Result<FittedModel> {
+    match &plan.spec.grid {
+        Some(grid) if !grid.is_empty() => {
+            let (params, tuned) = super::tune::grid_search(train, plan, grid, seed)?;
+            let mut f = fit_with(train, plan, &params, seed)?;
+            f.tuned = Some(tuned);
+            Ok(f)
+        }
+        _ => fit_with(train, plan, &HyperParams::from_spec(plan.spec), seed),
+    }
+}
+
+/// What `harmonise_and_select` returns: harmoniser, harmonised training set, kept columns, funnel.
+pub type Selected = (Option<Harmoniser>, TrainSet, Vec<usize>, Vec<StepTrace>);
+
+/// ComBat (optional) then the selection chain on the radiomics candidates; returns the
+/// harmoniser, the (harmonised) training set, the kept radiomics columns and the funnel.
+pub fn harmonise_and_select(train: &TrainSet, plan: &FitPlan, seed: u64) -> anyhow::Result<Selected> {
+    let (harmoniser, train) = match plan.combat {
+        Some(c) if !plan.candidates.is_empty() => {
+            let (h, t) = Harmoniser::fit(train, plan.candidates, c)?;
+            (Some(h), t)
+        }
+        _ => (None, train.clone()),
+    };
+    let mut cols: Vec<usize> = plan.candidates.to_vec();
     let mut trace = vec![StepTrace { step: "candidates".into(), remaining: cols.len() }];
-    for step in steps {
+    for step in plan.steps {
         if cols.is_empty() {
             break;
         }
         let sub = train.with_columns(&cols);
-        let keep = apply_step(&sub, step, seed)?;
+        let keep = apply_step(&sub, step, seed, plan.unsupervised)?;
         cols = keep.into_iter().map(|k| cols[k]).collect();
         trace.push(StepTrace { step: step_label(step), remaining: cols.len() });
     }
-    let mut columns = cols;
-    columns.extend_from_slice(forced);
+    Ok((harmoniser, train, cols, trace))
+}
+
+/// The whole pipeline with fixed hyperparameters.
+pub fn fit_with(train: &TrainSet, plan: &FitPlan, params: &HyperParams, seed: u64) -> anyhow::Result<FittedModel> {
+    let spec = plan.spec;
+    let (harmoniser, train, mut columns, trace) = harmonise_and_select(train, plan, seed)?;
+    columns.extend_from_slice(plan.forced);
     let sub = train.with_columns(&columns);
     let scaler = Scaler::fit(&sub);
     let scaled = sub.map_x(|x| scaler.apply(x));
@@ -102,35 +216,45 @@ pub fn fit_split(
                 .map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?
                 .coef
         };
-        Fitted::Cox { coef }
+        let eta = scaled.x().dot(&coef).to_vec();
+        let baseline =
+            breslow_baseline(&surv_of(&scaled), &eta).map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?;
+        Fitted::Cox { coef, baseline }
+    } else if columns.is_empty() && spec.kind != "logistic" {
+        Fitted::Prior(scaled.y().mean().unwrap_or(f64::NAN))
     } else {
-        fit_classifier(&scaled, spec, seed).map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?
+        fit_classifier(&scaled, spec, params, seed).map_err(|e| anyhow::anyhow!("model `{}`: {e}", spec.name))?
     };
-    Ok(FittedModel { columns, scaler, fit, trace })
+    Ok(FittedModel { columns, harmoniser, scaler, fit, trace, tuned: None })
 }
 
 /// A binary classifier on scaled training rows.
-fn fit_classifier(train: &TrainSet, spec: &ModelSpec, seed: u64) -> Result<Fitted, crate::model::ModelError> {
+fn fit_classifier(
+    train: &TrainSet,
+    spec: &ModelSpec,
+    hp: &HyperParams,
+    seed: u64,
+) -> Result<Fitted, crate::model::ModelError> {
     use crate::model::{boosting, forest, platt, svm};
     let yb: Vec<bool> = train.y().iter().map(|&v| v == 1.0).collect();
     let x = train.x().view();
     Ok(match spec.kind.as_str() {
         "random_forest" => {
-            let mut p = forest::ForestParams { seed, max_depth: spec.max_depth, ..Default::default() };
-            if let Some(n) = spec.n_trees {
+            let mut p = forest::ForestParams { seed, max_depth: hp.max_depth, ..Default::default() };
+            if let Some(n) = hp.n_trees {
                 p.n_trees = n;
             }
             Fitted::Forest(forest::fit_random_forest(x, &yb, &p)?)
         }
         "gradient_boosting" => {
             let mut p = boosting::BoostingParams { seed, ..Default::default() };
-            if let Some(n) = spec.n_trees {
+            if let Some(n) = hp.n_trees {
                 p.n_trees = n;
             }
-            if let Some(d) = spec.max_depth {
+            if let Some(d) = hp.max_depth {
                 p.max_depth = d;
             }
-            if let Some(l) = spec.learning_rate {
+            if let Some(l) = hp.learning_rate {
                 p.learning_rate = l;
             }
             Fitted::Boosting(boosting::fit_gradient_boosting(x, &yb, &p)?)
@@ -140,14 +264,14 @@ fn fit_classifier(train: &TrainSet, spec: &ModelSpec, seed: u64) -> Result<Fitte
                 Some("linear") => svm::Kernel::Linear,
                 _ => svm::Kernel::Rbf { gamma: None },
             };
-            let params = svm::SvmParams { kernel, c: spec.c, ..Default::default() };
+            let params = svm::SvmParams { kernel, c: hp.c, ..Default::default() };
             let minority = yb.iter().filter(|&&v| v).count().min(yb.iter().filter(|&&v| !v).count());
             let folds = platt::stratified_kfold_unshuffled(&yb, minority.clamp(2, 5))?;
             Fitted::Svm(platt::fit_calibrated_svm(x, &yb, &params, &folds)?)
         }
         _ => {
             let penalty = match spec.penalty.as_str() {
-                "l2" => Penalty::L2 { c: spec.c },
+                "l2" => Penalty::L2 { c: hp.c },
                 _ => Penalty::None,
             };
             let opts = LogisticOptions { penalty, ..Default::default() };
@@ -161,7 +285,7 @@ fn surv_of(train: &TrainSet) -> Surv {
     Surv { time: train.time().to_vec(), event: train.y().iter().map(|&e| e == 1.0).collect() }
 }
 
-fn is_survival(train: &TrainSet) -> bool {
+pub(crate) fn is_survival(train: &TrainSet) -> bool {
     train.time().iter().any(|t| t.is_finite())
 }
 
@@ -182,7 +306,7 @@ fn step_label(step: &SelectStep) -> String {
 }
 
 /// One selection step on the training rows; returns kept positions within `train`'s columns.
-fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<Vec<usize>> {
+fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64, unsupervised: bool) -> anyhow::Result<Vec<usize>> {
     let x = train.x();
     let y = train.y();
     let p = x.ncols();
@@ -217,7 +341,8 @@ fn apply_step(train: &TrainSet, step: &SelectStep, seed: u64) -> anyhow::Result<
             rfe::rfe_logistic(x, y, (*k).min(p), &opts)?.selected
         }
         SelectStep::Correlation { max_abs_r } => {
-            let rel = relevance(train);
+            // clustering models: no outcome; of a correlated pair the earlier column is kept
+            let rel = if unsupervised { vec![0.0; p] } else { relevance(train) };
             correlation_filter(x, &rel, *max_abs_r)
         }
         SelectStep::Lasso { folds, rule, max_features } => {

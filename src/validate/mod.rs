@@ -1,17 +1,24 @@
-//! Validation designs: repeated stratified k-fold on the training centres and external
-//! validation on each held-out centre. Every fitted object belongs to its split (see
-//! `split::TrainSet`). Produces predictions per model × cohort; must not compute metrics
-//! or write files.
+//! Validation designs: on the training centres, repeated stratified k-fold, nested CV, a
+//! stratified ratio split, Harrell's bootstrap optimism correction, a fixed train/test split or
+//! leave-one-centre-out; then external validation on each held-out centre. Every fitted object
+//! (ComBat, selection, scaler, tuned model) belongs to its split (see `split::TrainSet`).
+//! Produces predictions per model × cohort; must not compute report metrics or write files.
 
+pub mod columns;
+pub mod designs;
 pub mod fit;
+pub mod harmonise;
 pub mod split;
+pub mod subgroups;
+pub mod tune;
 
-pub use fit::{FittedModel, StepTrace};
-pub use split::{stratified_kfold, Split, TrainSet};
+pub use columns::{read_design_columns, DesignColumns};
+pub use fit::{FitPlan, FittedModel, HyperParams, StepTrace, Tuned};
+pub use split::{stratified_kfold, HeldOut, Split, TrainSet};
+pub use subgroups::SubgroupRow;
 
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, SelectStep};
 use ndarray::{Array1, Array2};
-use rayon::prelude::*;
 
 /// The design matrix a study validates: radiomics columns then clinical columns.
 pub struct Design<'a> {
@@ -25,24 +32,60 @@ pub struct Design<'a> {
     pub n_radiomics: usize,
     pub centres: &'a [String],
     pub patients: &'a [String],
+    /// ComBat batch and fixed-split columns (`read_design_columns`).
+    pub extra: &'a DesignColumns,
+}
+
+impl Design<'_> {
+    /// ComBat batch of row i (the centre unless `[harmonise] combat.batch` names another column).
+    pub fn batch_of(&self, i: usize) -> &str {
+        match &self.extra.batch {
+            Some(b) => &b[i],
+            None => &self.centres[i],
+        }
+    }
+}
+
+/// Absolute risk by `time` (Cox models with `risk_times`), one value per cohort row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskAt {
+    pub time: f64,
+    pub risk: Vec<f64>,
+}
+
+/// Harrell's bootstrap optimism correction of the apparent AUC / C-index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimism {
+    pub apparent: f64,
+    /// Mean over resamples of (performance on the resample − performance on the original rows).
+    pub optimism: f64,
+    /// apparent − optimism.
+    pub corrected: f64,
+    pub resamples: usize,
 }
 
 /// Predictions of one model on one cohort.
 #[derive(Debug, Clone)]
 pub struct CohortPredictions {
-    /// "train (apparent)", "internal CV", "external <centre>".
+    /// "train (apparent)", "internal CV", "nested CV", "internal test (split 0.70)",
+    /// "fixed test", "LOCO <centre>", "bootstrap optimism-corrected", "external <centre>".
     pub cohort: String,
     pub rows: Vec<usize>,
     /// Outcome (0/1) or event indicator.
     pub y: Vec<f64>,
     /// Follow-up times (NaN for binary).
     pub time: Vec<f64>,
-    /// Probability (logistic) or risk score (Cox).
+    /// Probability (classifiers) or risk score (Cox).
     pub prob: Vec<f64>,
     /// Internal CV only: AUC (or Harrell C) of each repeat's pooled out-of-fold predictions.
     pub per_repeat_auc: Vec<f64>,
     /// Internal CV only: each repeat's out-of-fold predictions, aligned with `rows`.
     pub per_repeat_prob: Vec<Vec<f64>>,
+    /// Cox models: absolute risk at each `risk_times` entry, from the producing split's baseline.
+    pub risk: Vec<RiskAt>,
+    /// Bootstrap design only: the optimism-corrected AUC / C-index (`prob` holds the apparent
+    /// predictions of the final model; metrics must report `corrected`, not their AUC).
+    pub optimism: Option<Optimism>,
 }
 
 /// A selected feature of the final model with its coefficient (standardised scale).
@@ -52,6 +95,15 @@ pub struct Coefficient {
     pub coef: f64,
     /// Share of internal-CV splits whose selection kept this feature.
     pub frequency: f64,
+}
+
+/// The hyperparameters inner CV chose in one split ("final" = the model on all training rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TunedRow {
+    pub split: String,
+    pub params: Vec<(String, f64)>,
+    /// Mean inner-fold AUC (binary) or Harrell C (survival) of the chosen point.
+    pub inner_score: f64,
 }
 
 /// Everything validation produced for one model.
@@ -69,10 +121,16 @@ pub struct ModelResult {
     pub coefficients: Vec<Coefficient>,
     pub trace: Vec<StepTrace>,
     pub n_splits: usize,
+    /// The internal validation design, in words.
+    pub design: String,
+    /// Grid tuning: the chosen hyperparameters per split (empty without a grid).
+    pub tuning: Vec<TunedRow>,
+    /// Cox with `risk_times`: (time, baseline survival S0(t) of the final model at the
+    /// training means).
+    pub baseline_survival: Vec<(f64, f64)>,
+    /// Clustering models: odds ratios of the outcome between subgroups, per cohort.
+    pub subgroups: Vec<SubgroupRow>,
 }
-
-/// One internal-CV fit: held-out rows, their predictions, and the columns the model used.
-type SplitFit = (Vec<usize>, Vec<f64>, Vec<usize>);
 
 /// Which rows train the final model, and which external cohorts test it.
 pub fn training_rows(m: &Manifest, centres: &[String]) -> (Vec<usize>, Vec<(String, Vec<usize>)>) {
@@ -90,173 +148,59 @@ pub fn training_rows(m: &Manifest, centres: &[String]) -> (Vec<usize>, Vec<(Stri
     }
 }
 
-/// Run every model through internal CV and external validation.
+/// Run every model through its internal design and external validation.
 pub fn run(m: &Manifest, d: &Design, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Result<Vec<ModelResult>> {
     let (train_rows, externals) = training_rows(m, d.centres);
-    let yv = d.y.to_vec();
-    let tv = d.time.to_vec();
-    let survival = d.time.iter().any(|t| t.is_finite());
-    let discrimination = |p: &[f64], rows: &[usize]| -> f64 {
-        let y: Vec<f64> = rows.iter().map(|&i| yv[i]).collect();
-        if survival {
-            let t: Vec<f64> = rows.iter().map(|&i| tv[i]).collect();
-            let e: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
-            crate::model::coxnet_cv::harrell_c(&t, &e, p)
-        } else {
-            crate::metrics::auc(p, &y)
-        }
-    };
-    let mut splits: Vec<Split> = Vec::new();
-    let mut repeat_of: Vec<usize> = Vec::new();
-    if let Some(int) = &m.validation.internal {
-        for r in 0..int.repeats {
-            let s = stratified_kfold(
-                &train_rows,
-                &yv,
-                int.folds,
-                derive_seed(m.study.seed, r as u64),
-                &format!("cv r{}", r + 1),
-            );
-            repeat_of.extend(std::iter::repeat_n(r, s.len()));
-            splits.extend(s);
-        }
-    }
-    let n_repeats = m.validation.internal.as_ref().map(|i| i.repeats).unwrap_or(0);
-    let final_split = Split {
-        label: "final".into(),
-        train: train_rows.clone(),
-        test: externals.iter().flat_map(|(_, r)| r.clone()).collect(),
-    };
-
+    let combat = m
+        .harmonise
+        .as_ref()
+        .and_then(|h| h.combat.as_ref())
+        .map(|c| harmonise::CombatPlan::from_spec(c, d.columns))
+        .transpose()?;
+    let internal = designs::internal_splits(m, d, &train_rows)?;
+    let inner_folds = m.validation.internal.as_ref().map_or(5, |i| i.inner_folds);
     let mut results = Vec::new();
     for spec in &m.models {
         let (candidates, forced) = model_columns(spec, d)?;
-        // Internal CV fits, in parallel, collected in split order (deterministic).
-        let fits: Vec<anyhow::Result<SplitFit>> = splits
-            .par_iter()
-            .enumerate()
-            .map(|(k, s)| {
-                let train = s.train_set(d.x, d.y, d.time);
-                let f = fit::fit_split(
-                    &train,
-                    &candidates,
-                    &forced,
-                    &m.select.steps,
-                    spec,
-                    derive_seed(m.study.seed, 1000 + k as u64),
-                )?;
-                let p = f.predict(&s.test_x(d.x));
-                progress(1);
-                Ok((s.test.clone(), p, f.columns.clone()))
-            })
-            .collect();
-        let fits: Vec<SplitFit> = fits.into_iter().collect::<anyhow::Result<_>>()?;
-
-        let mut cohorts = Vec::new();
-        // Final model on all training rows.
-        let train = final_split.train_set(d.x, d.y, d.time);
-        let final_fit =
-            fit::fit_split(&train, &candidates, &forced, &m.select.steps, spec, derive_seed(m.study.seed, 999))?;
-        progress(1);
-        let apparent = final_fit.predict(train.x());
-        let pick = |v: &[f64], rows: &[usize]| -> Vec<f64> { rows.iter().map(|&i| v[i]).collect() };
-        cohorts.push(CohortPredictions {
-            cohort: "train (apparent)".into(),
-            rows: train_rows.clone(),
-            y: pick(&yv, &train_rows),
-            time: pick(&tv, &train_rows),
-            prob: apparent.clone(),
-            per_repeat_auc: vec![],
-            per_repeat_prob: vec![],
-        });
-
-        // Internal CV: average each patient's out-of-fold probability over repeats.
-        let mut threshold_rule = "Youden index on apparent training predictions (no internal CV)".to_string();
-        let mut oof_for_threshold: (Vec<f64>, Vec<f64>) =
-            (apparent.clone(), train_rows.iter().map(|&i| yv[i]).collect());
-        if n_repeats > 0 {
-            let mut sum = vec![0.0; d.y.len()];
-            let mut per_repeat: Vec<Vec<f64>> = vec![vec![f64::NAN; d.y.len()]; n_repeats];
-            for (k, (rows, p, _)) in fits.iter().enumerate() {
-                for (&i, &v) in rows.iter().zip(p) {
-                    sum[i] += v;
-                    per_repeat[repeat_of[k]][i] = v;
-                }
+        let steps: Vec<SelectStep> = match (&spec.select, spec.is_clustering()) {
+            (Some(s), _) => s.clone(),
+            (None, true) => {
+                vec![SelectStep::Variance { min: 0.0 }, SelectStep::Correlation { max_abs_r: 0.9 }]
             }
-            let prob: Vec<f64> = train_rows.iter().map(|&i| sum[i] / n_repeats as f64).collect();
-            let ytr: Vec<f64> = train_rows.iter().map(|&i| yv[i]).collect();
-            let per_repeat_auc =
-                per_repeat.iter().map(|pr| discrimination(&pick(pr, &train_rows), &train_rows)).collect();
-            threshold_rule =
-                format!("Youden index on out-of-fold training predictions ({n_repeats}× repeated CV, averaged)");
-            oof_for_threshold = (prob.clone(), ytr.clone());
-            cohorts.push(CohortPredictions {
-                cohort: "internal CV".into(),
-                rows: train_rows.clone(),
-                y: ytr,
-                time: pick(&tv, &train_rows),
-                prob,
-                per_repeat_auc,
-                per_repeat_prob: per_repeat.iter().map(|pr| pick(pr, &train_rows)).collect(),
-            });
-        }
-        for (name, rows) in &externals {
-            let xs = rows_of(d.x, rows);
-            cohorts.push(CohortPredictions {
-                cohort: format!("external {name}"),
-                rows: rows.clone(),
-                y: pick(&yv, rows),
-                time: pick(&tv, rows),
-                prob: final_fit.predict(&xs),
-                per_repeat_auc: vec![],
-                per_repeat_prob: vec![],
-            });
-        }
-        let threshold = if survival {
-            threshold_rule = "median risk score of the training patients (final model, apparent)".into();
-            median(&apparent)
-        } else {
-            crate::metrics::youden_threshold(&oof_for_threshold.0, &oof_for_threshold.1)
+            (None, false) => m.select.steps.clone(),
         };
-        let n_splits = fits.len();
-        let (intercept, coefs) = final_fit.coefficients();
-        let coefficients = final_fit
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(k, &c)| Coefficient {
-                name: d.columns[c].clone(),
-                coef: coefs[k],
-                frequency: if n_splits == 0 {
-                    f64::NAN
-                } else {
-                    fits.iter().filter(|f| f.2.contains(&c)).count() as f64 / n_splits as f64
-                },
-            })
-            .collect();
-        results.push(ModelResult {
-            model: spec.name.clone(),
-            cohorts,
-            threshold,
-            survival,
-            threshold_rule,
-            intercept,
-            coefficients,
-            trace: final_fit.trace.clone(),
-            n_splits,
+        let plan = FitPlan {
+            candidates: &candidates,
+            forced: &forced,
+            steps: &steps,
+            spec,
+            combat: combat.as_ref(),
+            inner_folds,
+            unsupervised: spec.is_clustering(),
+        };
+        let ctx = designs::Context { m, d, plan, train_rows: &train_rows, externals: &externals, progress };
+        results.push(if spec.is_clustering() {
+            designs::run_subgroups(&ctx, &internal)?
+        } else {
+            designs::run_model(&ctx, &internal)?
         });
     }
     Ok(results)
 }
 
-/// Number of model fits `run` performs (for the progress bar).
+/// Number of model fits `run` performs (for the progress bar; leave-one-centre-out counts
+/// the named training centres, or 2 without them).
 pub fn fit_count(m: &Manifest) -> u64 {
-    let cv = m.validation.internal.as_ref().map(|i| i.folds * i.repeats).unwrap_or(0);
-    ((cv + 1) * m.models.len()) as u64
-}
-
-fn rows_of(x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
-    x.select(ndarray::Axis(0), rows)
+    let internal = match &m.validation.internal {
+        None => 0,
+        Some(i) => match i.scheme.as_str() {
+            "split" | "fixed" => 1,
+            "bootstrap" => i.resamples.unwrap_or(200),
+            "loco" => m.validation.external.as_ref().map_or(2, |e| e.train.len()),
+            _ => i.folds * i.repeats,
+        },
+    };
+    ((internal + 1) * m.models.len()) as u64
 }
 
 /// Radiomics candidate columns (restricted to the model's sequences) and forced clinical columns.
