@@ -202,8 +202,10 @@ fn run_case(
     let reports = root.join("reports").join(&case.name);
     let out = reports.join("small");
     std::fs::create_dir_all(&out).unwrap();
-    for f in names(good_dir) {
-        std::fs::copy(good_dir.join(&f), out.join(&f)).unwrap();
+    for (rel, bytes) in snapshot(good_dir) {
+        let p = out.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
     }
     let target = match case.out.as_deref() {
         Some("under_a_file") => {

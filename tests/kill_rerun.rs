@@ -74,7 +74,11 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn hidden(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|rd| {
-            rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect()
+            // `.cache` is the content-addressed feature cache (entries are renamed into place whole).
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with('.') && n != ".cache")
+                .collect()
         })
         .unwrap_or_default()
 }
