@@ -123,6 +123,10 @@ fn result(model: &str, cohorts: Vec<CohortPredictions>) -> ModelResult {
         coefficients: vec![],
         trace: vec![],
         n_splits: 0,
+        design: "test".into(),
+        tuning: vec![],
+        baseline_survival: vec![],
+        subgroups: vec![],
     }
 }
 
@@ -135,6 +139,8 @@ fn cohort(name: &str, y: &[f64], prob: Vec<f64>, per_repeat_prob: Vec<Vec<f64>>)
         prob,
         per_repeat_auc: vec![],
         per_repeat_prob,
+        risk: vec![],
+        optimism: None,
     }
 }
 
