@@ -74,6 +74,7 @@ fn selection(d: &Data) -> Result<String, String> {
     let time = Array1::from_elem(n, f64::NAN);
     let centres = vec!["A".to_string(); n];
     let patients: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+    let extra = radstudy::validate::DesignColumns::default();
     let design = radstudy::validate::Design {
         x: &d.x,
         y: &y,
@@ -82,6 +83,7 @@ fn selection(d: &Data) -> Result<String, String> {
         n_radiomics: d.columns.len(),
         centres: &centres,
         patients: &patients,
+        extra: &extra,
     };
     let t0 = Instant::now();
     let res = radstudy::validate::run(&m, &design, &|_| {}).map_err(|e| format!("{e:#}"))?;
