@@ -3,11 +3,11 @@
 //! previous good report byte-identical, and leave no temporary or partial file behind.
 //! Broken images and masks are written here from a generated small cohort.
 
+mod common;
 use radstudy::image::io::{read_image, read_mask, write_nifti_f32, write_nifti_u8};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 #[derive(Deserialize)]
 struct Corpus {
@@ -32,15 +32,7 @@ fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs")
 }
 
-fn radstudy(args: &[&str], data: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radstudy"))
-        .args(args)
-        .arg("--quiet")
-        .arg("--data")
-        .arg(data)
-        .output()
-        .expect("run radstudy")
-}
+use common::radstudy;
 
 /// Every regular file under `dir` (relative path → bytes), hidden files included.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -3,25 +3,15 @@
 //! geometry where the NIfTI reader does. The DICOM files are written by radstudy's writer from
 //! the synthetic NIfTI cohort; pydicom-checked real-file tests live in `dicom_real_files.rs`.
 
+mod common;
 use radstudy::features::table::FeatureTable;
 use radstudy::image::dicom::{write_seg, write_series, SeriesMeta};
 use radstudy::image::io::{read_image, read_mask};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn radstudy(args: &[&str], data: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radstudy"))
-        .args(args)
-        .arg("--quiet")
-        .arg("--data")
-        .arg(data)
-        .output()
-        .expect("run radstudy")
-}
+use common::radstudy;
 
-fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_study.toml")
-}
+use common::small_study as fixture;
 
 /// The fixture manifest with its synthetic cohort replaced by a cohort table.
 fn table_manifest(dir: &Path, table: &Path) -> PathBuf {

@@ -2,8 +2,9 @@
 //! output exists, that reruns and thread counts give byte-identical tables, and that bad input
 //! ends with exit code 2, one clear line, and no damage to a previous report.
 
+mod common;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const OUTPUTS: &[&str] = &[
     "metrics.csv",
@@ -20,19 +21,9 @@ const OUTPUTS: &[&str] = &[
     "provenance.json",
 ];
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_study.toml")
-}
+use common::small_study as manifest;
 
-fn radstudy(args: &[&str], data: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radstudy"))
-        .args(args)
-        .arg("--quiet")
-        .arg("--data")
-        .arg(data)
-        .output()
-        .expect("run radstudy")
-}
+use common::radstudy;
 
 fn run_into(out: &Path, data: &Path, threads: &str) {
     let o =

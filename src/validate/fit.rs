@@ -106,15 +106,8 @@ impl FittedModel {
     /// The prediction for held-out rows: the probability for classifiers, the risk score
     /// (linear predictor) for Cox models. Fails only on a ComBat batch unseen in training.
     pub fn predict(&self, held: &HeldOut) -> anyhow::Result<Vec<f64>> {
-        let harmonised;
-        let x = match &self.harmoniser {
-            Some(h) => {
-                harmonised = h.apply(held)?;
-                &harmonised
-            }
-            None => held.x(),
-        };
-        Ok(self.predict_matrix(x))
+        let x = super::harmonise::held_features(self.harmoniser.as_ref(), held)?;
+        Ok(self.predict_matrix(&x))
     }
 
     fn predict_matrix(&self, x: &Array2<f64>) -> Vec<f64> {

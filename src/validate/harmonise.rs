@@ -93,3 +93,14 @@ impl Harmoniser {
         Ok(out)
     }
 }
+
+/// Held-out features, harmonised when a split fitted a harmoniser (borrowed otherwise).
+pub fn held_features<'a>(
+    harmoniser: Option<&Harmoniser>,
+    held: &'a HeldOut,
+) -> anyhow::Result<std::borrow::Cow<'a, Array2<f64>>> {
+    Ok(match harmoniser {
+        Some(h) => std::borrow::Cow::Owned(h.apply(held)?),
+        None => std::borrow::Cow::Borrowed(held.x()),
+    })
+}

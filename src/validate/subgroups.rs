@@ -92,14 +92,7 @@ pub fn fit_subgroups(train: &TrainSet, plan: &FitPlan, k: usize, seed: u64) -> a
 impl SubgroupFit {
     /// Subgroup of each held-out row: the nearest training centre (ties: the lower label).
     pub fn assign(&self, held: &HeldOut) -> anyhow::Result<Vec<usize>> {
-        let harmonised;
-        let x = match &self.harmoniser {
-            Some(h) => {
-                harmonised = h.apply(held)?;
-                &harmonised
-            }
-            None => held.x(),
-        };
+        let x = super::harmonise::held_features(self.harmoniser.as_ref(), held)?;
         let z = self.scaler.apply(&x.select(Axis(1), &self.columns));
         Ok(z.rows()
             .into_iter()
