@@ -19,6 +19,7 @@ use std::time::Instant;
 const MANIFEST: &str = r#"
 [study]
 name = "bench_selection"
+title = "Selection-chain benchmark"
 kind = "binary"
 outcome = "y"
 seed = 1

@@ -79,6 +79,8 @@ pub(crate) fn order_desc(time: &[f64]) -> Vec<usize> {
 
 /// Log partial likelihood, gradient and information (−Hessian) at η = Xβ.
 /// `need` = 0: value only, 1: + gradient, 2: + information.
+/// One descending pass over the risk sets with running sums S0, S1, S2 (lower triangle);
+/// flat buffers, no per-time allocation: O(n p²) for the information.
 pub(crate) fn partial_loglik(
     x: &Array2<f64>,
     s: &Surv,
@@ -91,74 +93,97 @@ pub(crate) fn partial_loglik(
     let shift = eta_raw.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     let r: Vec<f64> = eta_raw.iter().map(|e| (e - shift).exp()).collect();
     let order = order_desc(&s.time);
-    let (mut s0, mut s1, mut s2) = (0.0, Array1::<f64>::zeros(p), Array2::<f64>::zeros((p, p)));
+    let efron = ties == Ties::Efron;
+    let (g1, g2) = (need >= 1, need >= 2);
+    let pp = if g2 { p * p } else { 0 };
+    let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; pp]);
+    // sums over the tied events of one time (Efron only)
+    let (mut sd1, mut sd2) = (vec![0.0; if efron { p } else { 0 }], vec![0.0; if efron { pp } else { 0 }]);
     let mut ll = 0.0;
-    let mut grad = Array1::<f64>::zeros(p);
-    let mut info = Array2::<f64>::zeros((p, p));
+    let mut grad = vec![0.0; p];
+    let mut info = vec![0.0; pp];
+    let mut a1 = vec![0.0; p];
+    let mut row = vec![0.0; p];
+    // add w · x xᵀ (lower triangle) to m
+    let add_outer = |m: &mut [f64], w: f64, xk: &[f64]| {
+        for a in 0..p {
+            let wa = w * xk[a];
+            for (mab, xb) in m[a * p..a * p + a + 1].iter_mut().zip(&xk[..=a]) {
+                *mab += wa * xb;
+            }
+        }
+    };
     let mut i = 0;
     while i < n {
         let t = s.time[order[i]];
         let mut j = i;
-        let (mut d, mut sd0, mut sd1, mut sd2) = (0usize, 0.0, Array1::<f64>::zeros(p), Array2::<f64>::zeros((p, p)));
+        let (mut d, mut sd0) = (0usize, 0.0);
         while j < n && s.time[order[j]] == t {
             let k = order[j];
-            let xk = x.row(k);
-            s0 += r[k];
-            if need >= 1 {
-                s1.scaled_add(r[k], &xk);
+            row.iter_mut().zip(x.row(k)).for_each(|(o, &v)| *o = v);
+            let rk = r[k];
+            s0 += rk;
+            if g1 {
+                s1.iter_mut().zip(&row).for_each(|(o, &v)| *o += rk * v);
             }
-            if need >= 2 {
-                for a in 0..p {
-                    for b in 0..=a {
-                        s2[[a, b]] += r[k] * xk[a] * xk[b];
-                    }
-                }
+            if g2 {
+                add_outer(&mut s2, rk, &row);
             }
             if s.event[k] {
                 d += 1;
                 ll += eta_raw[k] - shift;
-                sd0 += r[k];
-                if need >= 1 {
-                    grad += &xk;
-                    sd1.scaled_add(r[k], &xk);
-                }
-                if need >= 2 {
-                    for a in 0..p {
-                        for b in 0..=a {
-                            sd2[[a, b]] += r[k] * xk[a] * xk[b];
-                        }
+                sd0 += rk;
+                if g1 {
+                    grad.iter_mut().zip(&row).for_each(|(o, &v)| *o += v);
+                    if efron {
+                        sd1.iter_mut().zip(&row).for_each(|(o, &v)| *o += rk * v);
                     }
+                }
+                if g2 && efron {
+                    add_outer(&mut sd2, rk, &row);
                 }
             }
             j += 1;
         }
-        for m in 0..d {
-            let f = match ties {
-                Ties::Efron => m as f64 / d as f64,
-                Ties::Breslow => 0.0,
-            };
+        // Breslow: the d tied events share one term; Efron: d terms with f = m/d
+        let terms = if efron { d } else { d.min(1) };
+        let mult = if efron { 1.0 } else { d as f64 };
+        for m in 0..terms {
+            let f = if efron { m as f64 / d as f64 } else { 0.0 };
             let phi = s0 - f * sd0;
-            ll -= phi.ln();
-            if need >= 1 {
-                let a1 = (&s1 - &(&sd1 * f)) / phi;
-                grad -= &a1;
-                if need >= 2 {
-                    for a in 0..p {
-                        for b in 0..=a {
-                            info[[a, b]] += (s2[[a, b]] - f * sd2[[a, b]]) / phi - a1[a] * a1[b];
-                        }
+            ll -= mult * phi.ln();
+            if g1 {
+                for a in 0..p {
+                    let sd = if efron { sd1[a] } else { 0.0 };
+                    a1[a] = (s1[a] - f * sd) / phi;
+                    grad[a] -= mult * a1[a];
+                }
+            }
+            if g2 {
+                for a in 0..p {
+                    for b in 0..=a {
+                        let sd = if efron { sd2[a * p + b] } else { 0.0 };
+                        info[a * p + b] += mult * ((s2[a * p + b] - f * sd) / phi - a1[a] * a1[b]);
                     }
                 }
             }
         }
+        if efron && d > 0 {
+            sd1.iter_mut().for_each(|v| *v = 0.0);
+            sd2.iter_mut().for_each(|v| *v = 0.0);
+        }
         i = j;
     }
-    for a in 0..p {
-        for b in 0..a {
-            info[[b, a]] = info[[a, b]];
+    let mut info_m = Array2::<f64>::zeros((p, p));
+    if g2 {
+        for a in 0..p {
+            for b in 0..=a {
+                info_m[[a, b]] = info[a * p + b];
+                info_m[[b, a]] = info[a * p + b];
+            }
         }
     }
-    (ll, grad, info)
+    (ll, Array1::from(grad), info_m)
 }
 
 /// Fit β̂ = argmax l(β) by Newton–Raphson (start 0, step halving, stop when

@@ -4,11 +4,12 @@
 //!    CVPL(λ) = Σ_k [ l(β̂₋ₖ(λ); all rows) − l(β̂₋ₖ(λ); rows not in fold k) ] (Breslow l),
 //!
 //! Each criterion is maximised (first maximum = largest λ). Also Harrell's C itself. It must
-//! not refit on all rows (call `coxnet_path` for that).
+//! not refit on all rows (call `coxnet_path` for that). Fold fits skip the Newton polish.
 use super::cox::{order_desc, Surv};
 use super::coxnet::{breslow_loglik_eta, coxnet_path, CoxnetOptions, CoxnetPath};
 use super::ModelError;
 use ndarray::{Array2, Axis};
+use rayon::prelude::*;
 
 /// Harrell's C: over comparable pairs (t_i < t_j with δ_i = 1, or t_i = t_j with δ_i = 1,
 /// δ_j = 0), the share with risk_i > risk_j, ties in risk counting ½; NaN if no pair.
@@ -81,29 +82,42 @@ pub fn cv_coxnet_path(
         return Err(ModelError::Degenerate("need at least 2 folds".into()));
     }
     let nl = lambdas.len();
+    let order_all = order_desc(&surv.time);
+    // Fold fits only rank their test patients: coordinate descent converged to `tol` is
+    // enough there (no Newton polish). Folds run in parallel; results are combined in fold order.
+    let fold_opts = CoxnetOptions { polish: false, ..*opts };
+    let per_fold = ids
+        .par_iter()
+        .map(|&id| -> Result<(Vec<f64>, Vec<f64>, CoxnetPath), ModelError> {
+            let train: Vec<usize> = (0..n).filter(|&i| folds[i] != id).collect();
+            let test: Vec<usize> = (0..n).filter(|&i| folds[i] == id).collect();
+            let sub = |rows: &[usize]| Surv {
+                time: rows.iter().map(|&i| surv.time[i]).collect(),
+                event: rows.iter().map(|&i| surv.event[i]).collect(),
+            };
+            let (str_, ste) = (sub(&train), sub(&test));
+            let xtr = x.select(Axis(0), &train);
+            let path = coxnet_path(&xtr, &str_, lambdas, &fold_opts)?;
+            let order_tr = order_desc(&str_.time);
+            let (mut c, mut pl) = (vec![0.0; nl], vec![0.0; nl]);
+            for l in 0..nl {
+                let eta_all = path.linear_predictor(l, x);
+                let eta_te: Vec<f64> = test.iter().map(|&i| eta_all[i]).collect();
+                c[l] = harrell_c(&ste.time, &ste.event, &eta_te);
+                let eta_tr: Vec<f64> = train.iter().map(|&i| eta_all[i]).collect();
+                pl[l] = breslow_loglik_eta(surv, eta_all.as_slice().unwrap_or(&eta_all.to_vec()), &order_all)
+                    - breslow_loglik_eta(&str_, &eta_tr, &order_tr);
+            }
+            Ok((c, pl, path))
+        })
+        .collect::<Vec<_>>();
     let mut fold_c = Array2::<f64>::zeros((ids.len(), nl));
     let mut cvpl = vec![0.0; nl];
     let mut fold_paths = vec![];
-    let order_all = order_desc(&surv.time);
-    for (f, &id) in ids.iter().enumerate() {
-        let train: Vec<usize> = (0..n).filter(|&i| folds[i] != id).collect();
-        let test: Vec<usize> = (0..n).filter(|&i| folds[i] == id).collect();
-        let sub = |rows: &[usize]| Surv {
-            time: rows.iter().map(|&i| surv.time[i]).collect(),
-            event: rows.iter().map(|&i| surv.event[i]).collect(),
-        };
-        let (str_, ste) = (sub(&train), sub(&test));
-        let xtr = x.select(Axis(0), &train);
-        let path = coxnet_path(&xtr, &str_, lambdas, opts)?;
-        let order_tr = order_desc(&str_.time);
-        for l in 0..nl {
-            let eta_all = path.linear_predictor(l, x);
-            let eta_te: Vec<f64> = test.iter().map(|&i| eta_all[i]).collect();
-            fold_c[[f, l]] = harrell_c(&ste.time, &ste.event, &eta_te);
-            let eta_tr: Vec<f64> = train.iter().map(|&i| eta_all[i]).collect();
-            cvpl[l] += breslow_loglik_eta(surv, eta_all.as_slice().unwrap_or(&eta_all.to_vec()), &order_all)
-                - breslow_loglik_eta(&str_, &eta_tr, &order_tr);
-        }
+    for (f, r) in per_fold.into_iter().enumerate() {
+        let (c, pl, path) = r?;
+        fold_c.row_mut(f).assign(&ndarray::Array1::from(c));
+        cvpl.iter_mut().zip(&pl).for_each(|(a, b)| *a += b);
         fold_paths.push(path);
     }
     let cv_c: Vec<f64> = (0..nl).map(|l| fold_c.column(l).sum() / ids.len() as f64).collect();

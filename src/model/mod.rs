@@ -12,6 +12,7 @@ pub mod forest;
 pub mod glmnet;
 pub mod glmnet_cv;
 pub mod hclust;
+mod kernels;
 pub mod kmeans;
 pub mod lasso_select;
 pub mod linalg;
