@@ -174,6 +174,7 @@ fn cumulative_dynamic_auc_matches_sksurv() {
     // sksurv raises for a time at (or beyond) the end of the test follow-up; so do we
     assert!(r["out_of_range"]["sksurv_raises"].as_bool().unwrap());
     let t_max = num(&r, "out_of_range/time");
-    assert!(cumulative_dynamic_auc(&train.time, &train.event, &test.time, &test.event, &test.lp, &[365.0, t_max])
-        .is_err());
+    assert!(
+        cumulative_dynamic_auc(&train.time, &train.event, &test.time, &test.event, &test.lp, &[365.0, t_max]).is_err()
+    );
 }

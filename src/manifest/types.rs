@@ -795,7 +795,10 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
         return Err(ManifestError::at("validation.auc_times", "times must be finite and > 0 (follow-up units)"));
     }
     if !survival && !m.validation.auc_times.is_empty() {
-        return Err(ManifestError::at("validation.auc_times", "the time-dependent AUC is only for kind = \"survival\""));
+        return Err(ManifestError::at(
+            "validation.auc_times",
+            "the time-dependent AUC is only for kind = \"survival\"",
+        ));
     }
     for (i, s) in m.select.steps.iter().enumerate() {
         let key = format!("select.steps[{i}]");

@@ -6,8 +6,8 @@
 //! Only evaluates given risk scores; never fits the prediction model or picks the cut-off.
 
 use super::binary::{bootstrap_percentile_ci, stratified_bootstrap_indices};
-use super::summary::to_bool;
 use super::quantile::quantile_type7_sorted;
+use super::summary::to_bool;
 use super::survival::{
     cox_hazard_ratio_binary, cumulative_dynamic_auc, follow_up_window, harrell_c, kaplan_meier, logrank_test, uno_c,
 };

@@ -329,8 +329,21 @@ pub fn time_auc(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
 /// Feature families known in column names (`<sequence>.<roi>.<family>.<feature>`, or a
 /// PyRadiomics-style `<filter>_<family>_<feature>` segment).
 const FAMILIES: &[&str] = &[
-    "morph", "shape", "shape2D", "li", "stats", "firstorder", "ih", "ivh", "glcm", "glrlm", "glszm", "gldzm", "gldm",
-    "ngtdm", "ngldm",
+    "morph",
+    "shape",
+    "shape2D",
+    "li",
+    "stats",
+    "firstorder",
+    "ih",
+    "ivh",
+    "glcm",
+    "glrlm",
+    "glszm",
+    "gldzm",
+    "gldm",
+    "ngtdm",
+    "ngldm",
 ];
 
 /// The feature family of a feature column: the last segment before the feature name that is
@@ -371,7 +384,13 @@ pub fn icc_by_family(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
         .into_iter()
         .map(|(fam, v, kept)| plots::HistogramPanel { title: format!("{fam} ({kept} of {} kept)", v.len()), values: v })
         .collect();
-    let f = plots::histogram_panels(&panels, 20, &s.icc, "Feature stability between observers, per family", Some(s.threshold))?;
+    let f = plots::histogram_panels(
+        &panels,
+        20,
+        &s.icc,
+        "Feature stability between observers, per family",
+        Some(s.threshold),
+    )?;
     Ok(vec![named(
         "icc_histogram",
         "ICC histograms per feature family",

@@ -643,8 +643,7 @@ fn provenance_section(run: &StudyRun) -> Section {
 /// The report as Markdown, figures linked to their PNG files.
 pub fn markdown(doc: &ReportDoc) -> String {
     crate::report::markdown::render_markdown(doc, |f| {
-        let png = f.files.iter().find(|p| p.ends_with(".png")).cloned().unwrap_or_default();
-        format!("![{}]({png})", f.title)
+        f.files.iter().find(|p| p.ends_with(".png")).cloned().unwrap_or_default()
     })
 }
 

@@ -89,13 +89,7 @@ fn unique_sorted(times: &[f64]) -> Vec<f64> {
 
 /// 1/Ĝ(Tᵢ) for events with Tᵢ ≤ `last` (0 otherwise), Ĝ = censoring KM of the training data
 /// (sksurv `CensoringDistributionEstimator.predict_ipcw`).
-fn case_weights(
-    train_time: &[f64],
-    train_event: &[bool],
-    time: &[f64],
-    event: &[bool],
-    last: f64,
-) -> Result<Vec<f64>> {
+fn case_weights(train_time: &[f64], train_event: &[bool], time: &[f64], event: &[bool], last: f64) -> Result<Vec<f64>> {
     let cens = censoring_kaplan_meier(train_time, train_event)?;
     let all_events = train_event.iter().all(|&e| e);
     let (last_train, g_last) = cens.steps.last().map_or((f64::NEG_INFINITY, 1.0), |s| (s.time, s.surv));
