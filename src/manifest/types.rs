@@ -543,6 +543,10 @@ pub struct Validation {
     pub internal: Option<Internal>,
     #[serde(default)]
     pub external: Option<External>,
+    /// Survival studies: times (follow-up units, > 0) of the time-dependent AUC (time_auc.csv);
+    /// empty = the 25th, 50th and 75th percentiles of the training event times.
+    #[serde(default)]
+    pub auc_times: Vec<f64>,
 }
 
 /// Internal validation on the training centres.
@@ -786,6 +790,15 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
     }
     if !survival && m.study.time.is_some() {
         return Err(ManifestError::at("study.time", "`time` is only for kind = \"survival\""));
+    }
+    if m.validation.auc_times.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(ManifestError::at("validation.auc_times", "times must be finite and > 0 (follow-up units)"));
+    }
+    if !survival && !m.validation.auc_times.is_empty() {
+        return Err(ManifestError::at(
+            "validation.auc_times",
+            "the time-dependent AUC is only for kind = \"survival\"",
+        ));
     }
     for (i, s) in m.select.steps.iter().enumerate() {
         let key = format!("select.steps[{i}]");

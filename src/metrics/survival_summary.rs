@@ -1,12 +1,16 @@
 //! The survival metric table: one row per Cox model × cohort with Harrell's C (stratified
 //! bootstrap percentile CI), Uno's C (τ = last training follow-up, same bootstrap CI), the
 //! hazard ratio and log-rank test of the high- vs low-risk group split at the training-chosen
-//! cut-off, and the Kaplan–Meier table of each risk group (km.csv).
+//! cut-off, the Kaplan–Meier table of each risk group (km.csv) and the time-dependent
+//! cumulative/dynamic AUC at the manifest's times (time_auc.csv).
 //! Only evaluates given risk scores; never fits the prediction model or picks the cut-off.
 
 use super::binary::{bootstrap_percentile_ci, stratified_bootstrap_indices};
+use super::quantile::quantile_type7_sorted;
 use super::summary::to_bool;
-use super::survival::{cox_hazard_ratio_binary, harrell_c, kaplan_meier, logrank_test, uno_c};
+use super::survival::{
+    cox_hazard_ratio_binary, cumulative_dynamic_auc, follow_up_window, harrell_c, kaplan_meier, logrank_test, uno_c,
+};
 use crate::validate::ModelResult;
 
 /// One row of metrics.csv for a survival study.
@@ -151,5 +155,78 @@ pub fn km_rows(results: &[ModelResult]) -> Vec<KmRow> {
             }
         }
     }
+    out
+}
+
+/// One row of time_auc.csv: the cumulative/dynamic AUC of one survival model × cohort at one
+/// evaluation time (IPC weights from the training cohort's censoring distribution).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeAucRow {
+    pub model: String,
+    pub cohort: String,
+    pub time: f64,
+    /// Cumulative cases (events at or before `time`) and dynamic controls (alive after it).
+    pub cases: usize,
+    pub controls: usize,
+    pub auc: f64,
+    /// sksurv `mean_auc` over this cohort's evaluated times (same on every row of the cohort).
+    pub mean_auc: f64,
+}
+
+/// Time-dependent AUC of every survival model × cohort, and a warning for every time or
+/// cohort that could not be evaluated (a time outside the cohort's follow-up [first; last[,
+/// or an IPCW failure). `times` empty: the 25th, 50th and 75th percentiles (type 7) of the
+/// training cohort's event times. The training cohort is `cohorts[0]` (as for Uno's C);
+/// bootstrap optimism-corrected cohorts are skipped (their predictions are apparent ones).
+pub fn time_auc_rows(results: &[ModelResult], times: &[f64]) -> (Vec<TimeAucRow>, Vec<String>) {
+    let (mut rows, mut warnings) = (Vec::new(), Vec::new());
+    for r in results.iter().filter(|r| r.survival) {
+        let Some(train) = r.cohorts.first() else { continue };
+        let train_event = to_bool(&train.y);
+        let times = if times.is_empty() { default_auc_times(&train.time, &train_event) } else { times.to_vec() };
+        for c in r.cohorts.iter().filter(|c| c.optimism.is_none()) {
+            let (lo, hi) = follow_up_window(&c.time);
+            let (inside, outside): (Vec<f64>, Vec<f64>) = times.iter().partition(|&&t| t >= lo && t < hi);
+            if !outside.is_empty() {
+                let list = outside.iter().map(|t| format!("{t}")).collect::<Vec<_>>().join(", ");
+                warnings.push(format!(
+                    "{} · {}: time-dependent AUC not computed at t = {list} (outside this cohort's follow-up, {lo} to before {hi})",
+                    r.model, c.cohort
+                ));
+            }
+            if inside.is_empty() {
+                continue;
+            }
+            let ev = to_bool(&c.y);
+            match cumulative_dynamic_auc(&train.time, &train_event, &c.time, &ev, &c.prob, &inside) {
+                Ok(a) => {
+                    for (&t, &auc) in a.times.iter().zip(&a.auc) {
+                        rows.push(TimeAucRow {
+                            model: r.model.clone(),
+                            cohort: c.cohort.clone(),
+                            time: t,
+                            cases: (0..ev.len()).filter(|&i| ev[i] && c.time[i] <= t).count(),
+                            controls: c.time.iter().filter(|&&x| x > t).count(),
+                            auc,
+                            mean_auc: a.mean_auc,
+                        });
+                    }
+                }
+                Err(e) => warnings.push(format!("{} · {}: time-dependent AUC not computed: {e}", r.model, c.cohort)),
+            }
+        }
+    }
+    (rows, warnings)
+}
+
+/// Quartiles (25th, 50th, 75th percentile, type 7) of the event times, de-duplicated.
+pub fn default_auc_times(time: &[f64], event: &[bool]) -> Vec<f64> {
+    let mut ev: Vec<f64> = time.iter().zip(event).filter(|(_, &e)| e).map(|(&t, _)| t).collect();
+    if ev.is_empty() {
+        return Vec::new();
+    }
+    ev.sort_by(f64::total_cmp);
+    let mut out: Vec<f64> = [0.25, 0.5, 0.75].iter().map(|&p| quantile_type7_sorted(&ev, p)).collect();
+    out.dedup();
     out
 }

@@ -1,7 +1,8 @@
 //! CSV tables of the validation designs beyond metrics.csv: subgroup odds ratios
-//! (`subgroups.csv`), the hyperparameters grid tuning chose per split (`tuning.csv`) and Cox
-//! absolute risks at the manifest's times (`absolute_risk.csv`). Each is `None` when no model
-//! produced such rows. Only formats numbers computed by `validate`; must not write files.
+//! (`subgroups.csv`), the hyperparameters grid tuning chose per split (`tuning.csv`), Cox
+//! absolute risks at the manifest's times (`absolute_risk.csv`) and the time-dependent AUC
+//! (`time_auc.csv`). Each is `None` when no model produced such rows. Only formats numbers
+//! computed by `validate` and `metrics`; must not write files.
 
 use super::outputs::{csv_field, num};
 use crate::validate::ModelResult;
@@ -83,6 +84,29 @@ pub fn absolute_risk_csv(results: &[ModelResult], patients: &[String]) -> Option
                 }
             }
         }
+    }
+    Some(s)
+}
+
+/// `time_auc.csv`: the time-dependent AUC per survival model × cohort × evaluation time.
+pub fn time_auc_csv(results: &[ModelResult], times: &[f64]) -> Option<String> {
+    if !results.iter().any(|r| r.survival) {
+        return None;
+    }
+    let (rows, _) = crate::metrics::survival_summary::time_auc_rows(results, times);
+    let mut s = String::from("model,cohort,time,cases,controls,auc,mean_auc\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{}",
+            csv_field(&r.model),
+            csv_field(&r.cohort),
+            num(r.time),
+            r.cases,
+            r.controls,
+            num(r.auc),
+            num(r.mean_auc)
+        );
     }
     Some(s)
 }

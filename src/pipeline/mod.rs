@@ -10,6 +10,7 @@ pub mod index;
 mod outputs;
 mod progress;
 mod report_figures;
+mod report_tables;
 pub mod shard;
 mod study_report;
 pub mod warnings;

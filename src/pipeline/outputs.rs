@@ -173,6 +173,7 @@ fn write_into(run: &StudyRun, dir: &Path) -> anyhow::Result<()> {
         ("subgroups.csv", super::design_tables::subgroups_csv(&run.results)),
         ("tuning.csv", super::design_tables::tuning_csv(&run.results)),
         ("absolute_risk.csv", super::design_tables::absolute_risk_csv(&run.results, &ids)),
+        ("time_auc.csv", super::design_tables::time_auc_csv(&run.results, &m.validation.auc_times)),
     ] {
         if let Some(t) = table {
             put(dir, name, t.as_bytes())?;

@@ -300,3 +300,116 @@ pub fn nomogram_csv(run: &StudyRun) -> String {
     }
     s
 }
+
+/// AUC(t) vs t of every survival model × shown cohort (None without time-dependent AUC rows).
+pub fn time_auc(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
+    let (rows, _) =
+        crate::metrics::survival_summary::time_auc_rows(&run.results, &run.study.manifest.validation.auc_times);
+    let mut series: Vec<plots::TimeAucSeries> = Vec::new();
+    for r in rows.iter().filter(|r| r.cohort != "train (apparent)") {
+        let label = format!("{} · {}", r.model, r.cohort);
+        match series.iter_mut().find(|s| s.label == label) {
+            Some(s) => s.points.push((r.time, r.auc)),
+            None => series.push(plots::TimeAucSeries { label, points: vec![(r.time, r.auc)] }),
+        }
+    }
+    if series.iter().all(|s| s.points.iter().all(|p| !p.1.is_finite())) {
+        return Ok(Vec::new());
+    }
+    let time = run.study.manifest.study.time.as_deref().unwrap_or("time");
+    let f = plots::time_auc(&series, &format!("{time} (follow-up units)"), "Time-dependent AUC")?;
+    Ok(vec![named(
+        "time_auc",
+        "Time-dependent AUC",
+        "Cumulative/dynamic AUC(t) of each model and cohort at the evaluation times (table above); dashed: chance (0.5).",
+        f,
+    )])
+}
+
+/// Feature families known in column names (`<sequence>.<roi>.<family>.<feature>`, or a
+/// PyRadiomics-style `<filter>_<family>_<feature>` segment).
+const FAMILIES: &[&str] = &[
+    "morph",
+    "shape",
+    "shape2D",
+    "li",
+    "stats",
+    "firstorder",
+    "ih",
+    "ivh",
+    "glcm",
+    "glrlm",
+    "glszm",
+    "gldzm",
+    "gldm",
+    "ngtdm",
+    "ngldm",
+];
+
+/// The feature family of a feature column: the last segment before the feature name that is
+/// (or contains, between `_`) a known family key; otherwise that segment itself.
+pub fn feature_family(column: &str) -> String {
+    let segs: Vec<&str> = column.split('.').collect();
+    let head = &segs[..segs.len().saturating_sub(1)];
+    for seg in head.iter().rev().chain(segs.last()) {
+        if FAMILIES.contains(seg) {
+            return seg.to_string();
+        }
+        if let Some(tok) = seg.split('_').find(|t| FAMILIES.contains(t)) {
+            return tok.to_string();
+        }
+    }
+    head.last().map_or_else(|| "other".into(), |s| s.to_string())
+}
+
+/// ICC histograms per feature family (one panel each, shared x axis, threshold drawn).
+pub fn icc_by_family(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
+    let mut panels: Vec<(String, Vec<f64>, usize)> = Vec::new();
+    for r in run.icc.iter().filter(|r| r.value.is_finite()) {
+        let fam = feature_family(&r.feature);
+        match panels.iter_mut().find(|p| p.0 == fam) {
+            Some(p) => {
+                p.1.push(r.value);
+                p.2 += usize::from(r.kept);
+            }
+            None => panels.push((fam, vec![r.value], usize::from(r.kept))),
+        }
+    }
+    if panels.is_empty() {
+        return Ok(Vec::new());
+    }
+    panels.sort_by(|a, b| a.0.cmp(&b.0));
+    let s = &run.study.manifest.stability;
+    let panels: Vec<plots::HistogramPanel> = panels
+        .into_iter()
+        .map(|(fam, v, kept)| plots::HistogramPanel { title: format!("{fam} ({kept} of {} kept)", v.len()), values: v })
+        .collect();
+    let f = plots::histogram_panels(
+        &panels,
+        20,
+        &s.icc,
+        "Feature stability between observers, per family",
+        Some(s.threshold),
+    )?;
+    Ok(vec![named(
+        "icc_histogram",
+        "ICC histograms per feature family",
+        "ICC of every extracted feature between the observers' masks, one panel per feature family (shared x axis); the dashed line marks the stability threshold.",
+        f,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feature_family;
+
+    #[test]
+    fn families_from_column_names() {
+        assert_eq!(feature_family("AP.tumour.glcm.joint_max"), "glcm");
+        assert_eq!(feature_family("T2.peri5.glcm_2d_avg.contrast"), "glcm");
+        assert_eq!(feature_family("AP.tumour.original_firstorder_Mean"), "firstorder");
+        assert_eq!(feature_family("AP.tumour.stats.mean"), "stats");
+        assert_eq!(feature_family("age"), "other");
+        assert_eq!(feature_family("a.b.custom.x"), "custom");
+    }
+}

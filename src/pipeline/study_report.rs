@@ -1,10 +1,11 @@
-//! The study report: figures (ROC, calibration, ICC histogram, coefficients) and the report
+//! The study report: figures (ROC, calibration, ICC histograms, coefficients) and the report
 //! document in the order a paper has — design, preprocessing and features, stability,
 //! selection, models, results, published vs reproduced, provenance. Only arranges numbers
 //! computed elsewhere; must not compute a metric that `metrics` does not provide.
 
 use super::outputs::{num, MetricTable};
 use super::report_figures;
+use super::report_tables;
 use super::StudyRun;
 use crate::metrics::binary::roc_curve;
 use crate::metrics::summary::{to_bool, MetricRow};
@@ -39,6 +40,8 @@ pub fn figures(run: &StudyRun, table: &MetricTable) -> anyhow::Result<Vec<NamedF
     if !survival {
         out.extend(report_figures::roc_per_cohort(run)?);
         out.extend(report_figures::decision_curves(run)?);
+    } else {
+        out.extend(report_figures::time_auc(run)?);
     }
     out.extend(report_figures::forest(run, &validation_estimates(table), survival)?);
     out.extend(report_figures::nomograms(run)?);
@@ -164,20 +167,9 @@ fn binary_figures(run: &StudyRun, rows: &[MetricRow]) -> anyhow::Result<Vec<Name
     Ok(out)
 }
 
-/// Figures every study has: ICC histogram and model coefficients.
+/// Figures every study has: ICC histograms per feature family and model coefficients.
 fn common_figures(run: &StudyRun) -> anyhow::Result<Vec<NamedFigure>> {
-    let mut out = Vec::new();
-    let icc_vals: Vec<f64> = run.icc.iter().map(|r| r.value).filter(|v| v.is_finite()).collect();
-    if !icc_vals.is_empty() {
-        let s = &run.study.manifest.stability;
-        let f = plots::histogram(&icc_vals, 20, &s.icc, "Feature stability between observers", Some(s.threshold))?;
-        out.push(named(
-            "icc_histogram",
-            "ICC histogram",
-            "ICC of every extracted feature between the observers' masks; the line marks the threshold.",
-            f,
-        ));
-    }
+    let mut out = report_figures::icc_by_family(run)?;
     for r in &run.results {
         if r.coefficients.is_empty() {
             continue;
@@ -254,11 +246,19 @@ pub fn document(run: &StudyRun, table: &MetricTable, figures: &[NamedFigure]) ->
             Block::Table(calibration_table(rows)),
             Block::Paragraph(threshold_note(run)),
         ],
-        MetricTable::Survival(rows) => vec![Block::Table(survival_table(rows)), Block::Paragraph(threshold_note(run))],
+        MetricTable::Survival(rows) => {
+            let mut b = vec![Block::Table(survival_table(rows))];
+            b.extend(report_tables::time_auc_blocks(&run.results, &m.validation.auc_times));
+            b.push(Block::Paragraph(threshold_note(run)));
+            b
+        }
     };
     if let MetricTable::Binary(_) = table {
         results.push(Block::Table(paired_table(run)));
     }
+    let survival = matches!(table, MetricTable::Survival(_));
+    results.extend(report_tables::tuning_table(&run.results, survival).map(Block::Table));
+    results.extend(report_tables::subgroups_table(&run.results).map(Block::Table));
     let per_cohort = figures.iter().filter(|f| f.name.starts_with("roc_")).count();
     if per_cohort == 0 {
         results.extend(fig("roc"));
@@ -272,6 +272,7 @@ pub fn document(run: &StudyRun, table: &MetricTable, figures: &[NamedFigure]) ->
     for name in prefixed("dca_").into_iter().chain(prefixed("km_")) {
         results.extend(fig(&name));
     }
+    results.extend(fig("time_auc"));
     results.extend(fig("forest"));
     for name in prefixed("nomogram_") {
         results.extend(fig(&name));
@@ -642,8 +643,7 @@ fn provenance_section(run: &StudyRun) -> Section {
 /// The report as Markdown, figures linked to their PNG files.
 pub fn markdown(doc: &ReportDoc) -> String {
     crate::report::markdown::render_markdown(doc, |f| {
-        let png = f.files.iter().find(|p| p.ends_with(".png")).cloned().unwrap_or_default();
-        format!("![{}]({png})", f.title)
+        f.files.iter().find(|p| p.ends_with(".png")).cloned().unwrap_or_default()
     })
 }
 

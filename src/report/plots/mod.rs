@@ -16,15 +16,17 @@ pub mod histogram;
 pub mod kaplan_meier;
 pub mod nomogram;
 pub mod roc;
+pub mod time_auc;
 
 pub use calibration::{calibration, CalibrationBin, CalibrationSeries};
 pub use coefficients::coefficients;
 pub use decision_curve::decision_curve;
 pub use forest::{forest, ForestRow};
-pub use histogram::histogram;
+pub use histogram::{histogram, histogram_panels, HistogramPanel};
 pub use kaplan_meier::{kaplan_meier, KmSeries};
 pub use nomogram::{nomogram, NomogramTick, NomogramVar};
 pub use roc::{roc, RocSeries};
+pub use time_auc::{time_auc, TimeAucSeries};
 
 use std::path::{Path, PathBuf};
 
