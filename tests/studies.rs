@@ -1,5 +1,5 @@
 //! The study library (studies/*.toml): every manifest parses with `radstudy check` and names
-//! its paper; a reduced run of a few fast studies checks that the reproduced validation
+//! its paper; a reduced run of the faster studies checks that the reproduced validation
 //! metric's 95% CI covers the synthetic generating model's true value (truth.json).
 
 use std::path::{Path, PathBuf};
@@ -77,14 +77,31 @@ fn tare_design_expresses_its_tiny_sample() {
     assert!(text.contains("SAMPLE-SIZE WARNING"));
 }
 
-/// Reduced run: the fast studies through `run-all` on a copy of their manifests; the
-/// reproduced validation CI must cover the generating model's true value.
+/// The studies of the reduced CI run: every design whose full run takes under ~30 s here,
+/// covering each sequence family (T1WI, T2WI, DWI, ADC, AP, PVP, HBP), a peritumoural ROI,
+/// survival, multi-scanner external testing and the unsupervised-subgroup OR. The slowest
+/// designs (hcc_vs_nonhcc_sequences, tace_response, multicentre_tace_immuno, grade_external,
+/// locoregional_response) are covered in full by `just run-all`.
+const REDUCED: [&str; 8] = [
+    "tare_response",
+    "haic_pfs",
+    "tace_progression",
+    "pdl1_expression",
+    "phlf",
+    "resection_os",
+    "tace_peritumoral",
+    "phlf_subgroups",
+];
+
+/// Reduced run: the `REDUCED` studies through `run-all` on a copy of their manifests (the
+/// papers' designs and seeds unchanged); the reproduced validation CI must cover the
+/// generating model's true value (AUC, C-index, or the subgroups' odds ratio).
 #[test]
 fn reduced_run_covers_the_true_value() {
     let tmp = std::env::temp_dir().join(format!("radstudy-studies-{}", std::process::id()));
     let dir = tmp.join("studies");
     std::fs::create_dir_all(&dir).unwrap();
-    for name in ["tare_response", "haic_pfs", "tace_progression"] {
+    for name in REDUCED {
         std::fs::copy(root().join(format!("studies/{name}.toml")), dir.join(format!("{name}.toml"))).unwrap();
     }
     let out = tmp.join("reports");
@@ -115,9 +132,13 @@ fn reduced_run_covers_the_true_value() {
         let hi: f64 = rec[col("ci_high")].parse().unwrap();
         assert!(lo <= truth && truth <= hi, "{}: true {truth} outside CI {lo}–{hi}", &rec[col("study")]);
         assert_eq!(rec[col("true_in_ci")].to_string(), "true");
-        let width: f64 = rec[col("expected_ci_width")].parse().unwrap();
-        assert!(width.is_finite() && width >= 0.0);
+        if &rec[col("metric")] != "OR (subgroups)" {
+            let width: f64 = rec[col("expected_ci_width")].parse().unwrap();
+            assert!(width.is_finite() && width >= 0.0);
+        }
     }
-    assert_eq!(rows, 3, "{csv}");
+    assert_eq!(rows, REDUCED.len(), "{csv}");
+    let or_row = csv.lines().find(|l| l.starts_with("phlf_subgroups,")).expect("phlf_subgroups row");
+    assert!(or_row.contains("OR (subgroups)"), "{or_row}");
     let _ = std::fs::remove_dir_all(&tmp);
 }

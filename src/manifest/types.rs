@@ -92,6 +92,10 @@ pub struct Published {
     /// Published training C-index (survival studies).
     #[serde(default)]
     pub c_index_train: Option<f64>,
+    /// Published odds ratio of the outcome between unsupervised subgroups (clustering
+    /// models; the run-all index compares it with the subgroups' OR, high- vs low-risk).
+    #[serde(default)]
+    pub odds_ratio: Option<f64>,
     /// Published validation AUC 95% CI, if reported.
     #[serde(default)]
     pub auc_test_ci: Option<[f64; 2]>,

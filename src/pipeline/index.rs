@@ -170,12 +170,78 @@ pub fn rows_of(run: &StudyRun) -> Vec<IndexRow> {
         });
     }
     if rows.is_empty() {
+        rows.extend(subgroup_rows(run, &model, internal));
+    }
+    if rows.is_empty() {
         let mut r =
             status_row(&m.study.name, &run.study.path, format!("failed: no validation row for model `{model}`"));
         r.design = design_text(m);
         rows.push(r);
     }
     rows
+}
+
+/// Index rows of a clustering model: the odds ratio of the outcome between its subgroups
+/// (high- vs low-risk, so OR ≥ 1; Woolf CI) in the cohorts the published value refers to
+/// (external centres, else the apparent fit on the training rows, as unsupervised subgroup
+/// papers report it). The true value is the OR the generating model implies for the same
+/// two groups of patients: odds of the mean true probability, exposed vs reference.
+fn subgroup_rows(run: &StudyRun, model: &str, internal: bool) -> Vec<IndexRow> {
+    let m = &run.study.manifest;
+    let published = m.published.as_ref();
+    let Some(result) = run.results.iter().find(|r| r.model == model) else {
+        return Vec::new();
+    };
+    let wanted = |c: &str| if internal { c == "train (apparent)" } else { c.starts_with("external ") };
+    result
+        .subgroups
+        .iter()
+        .filter(|s| wanted(&s.cohort) && s.odds_ratio.is_finite())
+        .map(|s| {
+            let flip = s.odds_ratio < 1.0;
+            let orient = |v: f64| if flip { 1.0 / v } else { v };
+            let ci = if flip { (1.0 / s.ci95[1], 1.0 / s.ci95[0]) } else { (s.ci95[0], s.ci95[1]) };
+            let other = s.comparison.strip_prefix("subgroup ").and_then(|t| t.split(" vs ").next()).unwrap_or("?");
+            let (high, low) = if flip { ("1", other) } else { (other, "1") };
+            IndexRow {
+                study: m.study.name.clone(),
+                source: published.map(|p| p.source.clone()).unwrap_or_default(),
+                design: design_text(m),
+                metric: "OR (subgroups)".into(),
+                model: model.to_string(),
+                cohort: format!("{}: subgroup {high} vs {low}", s.cohort),
+                published: published.and_then(|p| p.odds_ratio),
+                ours: Some((orient(s.odds_ratio), ci)),
+                truth: true_subgroup_or(run, &s.members).map(orient),
+                expected_width: None,
+                status: "ok".into(),
+            }
+        })
+        .collect()
+}
+
+/// Odds ratio implied by the generating model for two groups of cohort rows
+/// ((row, exposed?) pairs): odds(mean true p | exposed) / odds(mean true p | reference).
+fn true_subgroup_or(run: &StudyRun, members: &[(usize, bool)]) -> Option<f64> {
+    let truth = run.truth.as_ref()?;
+    let by_id: std::collections::HashMap<&str, f64> = truth
+        .get("patients")?
+        .as_array()?
+        .iter()
+        .filter_map(|p| Some((p.get("patient")?.as_str()?, p.get("probability")?.as_f64()?)))
+        .collect();
+    let (mut sum, mut n) = ([0.0; 2], [0.0; 2]);
+    for &(row, exposed) in members {
+        let p = *by_id.get(run.cohort.patients.get(row)?.id.as_str())?;
+        sum[usize::from(exposed)] += p;
+        n[usize::from(exposed)] += 1.0;
+    }
+    let odds = |g: usize| {
+        let p = sum[g] / n[g];
+        p / (1.0 - p)
+    };
+    let or = odds(1) / odds(0);
+    or.is_finite().then_some(or)
 }
 
 /// (positives, negatives) of the design: the published n (test, or training for internal CV)
@@ -307,7 +373,7 @@ fn cells(r: &IndexRow) -> Vec<String> {
     ]
 }
 
-const NOTE: &str = "Reproduced: the study's compared model (`[published] model`, default the first) on the validation cohort the paper reports (external centres, or internal CV); CI: DeLong for AUC, stratified bootstrap for Harrell's C. True value: the synthetic cohort's generating model on the same patients (truth.json) — the best any model could reach. Expected CI width: 2 × 1.96 × SE of Hanley & McNeil (Radiology 1982;143:29–36) at the published value with the published n and the design's prevalence (for a C-index: events vs non-events, an approximation); it is 0 at AUC = 1, where the formula degenerates.";
+const NOTE: &str = "Reproduced: the study's compared model (`[published] model`, default the first) on the validation cohort the paper reports (external centres, or internal CV); CI: DeLong for AUC, stratified bootstrap for Harrell's C, Woolf for a subgroup odds ratio (OR rows: unsupervised subgroups, high- vs low-risk, apparent on the training rows unless the study has external centres). True value: the synthetic cohort's generating model on the same patients (truth.json) — the best any model could reach; for an OR row, the OR the generating model's true probabilities imply for the same two subgroups. Expected CI width: 2 × 1.96 × SE of Hanley & McNeil (Radiology 1982;143:29–36) at the published value with the published n and the design's prevalence (for a C-index: events vs non-events, an approximation); it is 0 at AUC = 1, where the formula degenerates.";
 
 /// The index as CSV (machine-readable: plain numbers, one column per value).
 pub fn index_csv(rows: &[IndexRow]) -> String {

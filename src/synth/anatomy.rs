@@ -20,6 +20,9 @@ fn phi(z: f64) -> f64 {
 pub const LATENT_NAMES: [&str; 6] = ["size", "heterogeneity", "rim_enhancement", "necrosis", "lobulation", "washout"];
 
 /// Standardised latent tumour properties z ~ N(0, 1), independent; the first four drive the outcome.
+/// Each is expressed in the images (see appearance.rs), so every sequence family shows
+/// size, texture and necrosis, and the rim property as a sequence-specific peripheral /
+/// peritumoural pattern.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Latent {
     pub z: [f64; 6],
@@ -42,17 +45,25 @@ impl Latent {
     pub fn diameter_mm(&self) -> f64 {
         (32f64.ln() + 0.4 * self.z[0]).exp().clamp(15.0, 80.0)
     }
-    /// Relative amplitude of the intratumoural texture: 0.04 + 0.26·Φ(z).
+    // The three outcome-driving appearance properties below are log-linear in z over the
+    // central ±2.5 SD (no Φ saturation), so radiomic features, which respond roughly to the
+    // logarithm of a texture amplitude, a rim contrast or a necrotic volume, can recover z
+    // about linearly, as the linear outcome model needs.
+
+    /// Relative amplitude of the intratumoural texture: 0.12·e^{0.45 z}, clipped to 0.03–0.40
+    /// (median 0.12).
     pub fn heterogeneity(&self) -> f64 {
-        0.04 + 0.26 * phi(self.z[1])
+        (0.12 * (0.45 * self.z[1]).exp()).clamp(0.03, 0.40)
     }
-    /// Arterial rim enhancement strength in [0, 1]: Φ(z).
+    /// Peripheral rim strength (rim enhancement / targetoid pattern, scaled per sequence by
+    /// `Contrast::rim_gain` and `Contrast::peri_gain`): 0.5·e^{0.6 z}, at most 2.5 (median 0.5).
     pub fn rim(&self) -> f64 {
-        phi(self.z[2])
+        (0.5 * (0.6 * self.z[2]).exp()).min(2.5)
     }
-    /// Necrotic volume fraction of the tumour: 0.5·Φ(z)² (median 0.125; many lesions near 0).
+    /// Necrotic volume fraction of the tumour: 0.45·logistic(0.9 z − 1) (median 0.12; about
+    /// 0.45·e^{0.9 z − 1} for small fractions, so small necrotic cores still scale with z).
     pub fn necrosis_fraction(&self) -> f64 {
-        0.5 * phi(self.z[3]).powi(2)
+        0.45 / (1.0 + (-(0.9 * self.z[3] - 1.0)).exp())
     }
     /// Lobulation amplitude (relative radius modulation): 0.03 + 0.15·Φ(z).
     pub fn lobulation(&self) -> f64 {

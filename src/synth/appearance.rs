@@ -1,6 +1,6 @@
 //! Per-sequence MR appearance of a synthetic patient: tissue signal by sequence name
 //! (T1WI, T2WI, DWI b800, ADC, arterial, portal-venous, delayed, hepatobiliary, generic),
-//! intratumoural texture, rim enhancement, washout, capsule, coil bias, point-spread blur,
+//! intratumoural texture, peripheral rim and peritumoural halo, washout, capsule, coil bias, point-spread blur,
 //! Rician noise, and the centre's intensity scale and offset.
 //! This module must not decide geometry (anatomy.rs) or write files.
 
@@ -25,16 +25,21 @@ pub struct Contrast {
     pub necrosis: f64,
     /// Vessel lumen relative to liver.
     pub vessel: f64,
-    /// Extra relative signal of the 3 mm tumour rim per unit of rim-enhancement strength.
+    /// Extra relative signal of the 3 mm tumour rim per unit of rim strength (arterial rim
+    /// enhancement; the targetoid pattern of DWI / ADC / HBP; a peripheral T2 / T1 rim).
     pub rim_gain: f64,
+    /// Extra relative signal of the liver just outside the tumour per unit of rim strength,
+    /// decaying as e^{−d/2 mm} with the distance d from the surface, cut at 6 mm
+    /// (peritumoural arterial enhancement, peritumoural oedema, peritumoural HBP hypointensity).
+    pub peri_gain: f64,
     /// Relative signal of the 1.5 mm enhancing capsule (0: no capsule).
     pub capsule: f64,
     /// Relative signal lost by the viable tumour per unit of washout strength.
     pub washout_gain: f64,
 }
 
-/// Table row: family, then [liver, tumour, necrosis, vessel, rim_gain, capsule, washout_gain].
-const fn c(family: &'static str, v: [f64; 7]) -> Contrast {
+/// Table row: family, then [liver, tumour, necrosis, vessel, rim_gain, capsule, washout_gain, peri_gain].
+const fn c(family: &'static str, v: [f64; 8]) -> Contrast {
     Contrast {
         family,
         liver: v[0],
@@ -44,20 +49,23 @@ const fn c(family: &'static str, v: [f64; 7]) -> Contrast {
         rim_gain: v[4],
         capsule: v[5],
         washout_gain: v[6],
+        peri_gain: v[7],
     }
 }
 
 /// The contrast table (HCC on gadoxetic-acid MRI, plausible but not calibrated to a scanner).
+/// Every family expresses the rim property somewhere (rim and/or peritumoural halo), so the
+/// outcome-driving latents are measurable from any single sequence a study declares.
 pub const CONTRASTS: [Contrast; 9] = [
-    c("T1WI", [400.0, 0.70, 0.45, 0.40, 0.0, 0.0, 0.0]),
-    c("T2WI", [250.0, 1.60, 2.80, 2.20, 0.0, 0.0, 0.0]),
-    c("DWI", [150.0, 2.20, 0.90, 0.30, 0.0, 0.0, 0.0]),
-    c("ADC", [1300.0, 0.65, 1.70, 2.20, 0.0, 0.0, 0.0]),
-    c("AP", [350.0, 1.45, 0.55, 1.80, 0.60, 0.0, 0.0]),
-    c("PVP", [500.0, 1.00, 0.45, 1.70, 0.20, 0.0, 0.35]),
-    c("DP", [450.0, 0.95, 0.45, 1.50, 0.0, 1.30, 0.45]),
-    c("HBP", [600.0, 0.50, 0.35, 0.45, 0.0, 0.0, 0.0]),
-    c("generic", [300.0, 1.20, 0.80, 1.20, 0.0, 0.0, 0.0]),
+    c("T1WI", [400.0, 0.70, 0.35, 0.40, -0.25, 0.0, 0.0, 0.0]),
+    c("T2WI", [250.0, 1.60, 2.80, 2.20, 0.50, 0.0, 0.0, 0.10]),
+    c("DWI", [150.0, 2.20, 0.90, 0.30, 0.90, 0.0, 0.0, 0.0]),
+    c("ADC", [1300.0, 0.65, 1.70, 2.20, -0.30, 0.0, 0.0, 0.0]),
+    c("AP", [350.0, 1.45, 0.55, 1.80, 0.60, 0.0, 0.0, 0.25]),
+    c("PVP", [500.0, 1.00, 0.45, 1.70, 0.20, 0.0, 0.35, 0.10]),
+    c("DP", [450.0, 0.95, 0.45, 1.50, 0.0, 1.30, 0.45, 0.05]),
+    c("HBP", [600.0, 0.50, 0.20, 0.45, -0.20, 0.0, 0.0, -0.20]),
+    c("generic", [300.0, 1.20, 0.80, 1.20, 0.20, 0.0, 0.0, 0.10]),
 ];
 
 /// Contrast for a sequence name (case and punctuation ignored; e.g. "t2w", "ART", "Delayed",
@@ -85,6 +93,10 @@ fn tissue_signal(k: &Contrast, latent: &Latent, sd: f32, nec: f32, ves: f32, lte
         return k.liver * k.vessel;
     }
     if sd >= 0.0 {
+        if k.peri_gain != 0.0 && sd < 6.0 {
+            let halo = k.peri_gain * latent.rim() * (-(sd as f64) / 2.0).exp();
+            return (liver + k.liver * halo).max(0.0);
+        }
         return liver;
     }
     if nec > 0.5 {

@@ -24,7 +24,7 @@ use anatomy::Latent;
 use outcome::{Clinical, Model, Outcome};
 
 /// Version of the generator; part of the reuse stamp, so bump it whenever output changes.
-pub const GENERATOR_VERSION: &str = "radstudy-synth-1";
+pub const GENERATOR_VERSION: &str = "radstudy-synth-2";
 
 /// Errors of the synthetic cohort generator; messages name the offending field or path.
 #[derive(Debug, thiserror::Error)]

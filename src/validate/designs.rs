@@ -383,7 +383,7 @@ pub fn run_subgroups(ctx: &Context, internal: &Internal) -> anyhow::Result<Model
                 let f = fit_subgroups(&s.train_set(d), plan, k, derive_seed(m.study.seed, 1000 + j as u64))?;
                 let labels = f.assign(&s.held_out(d))?;
                 (ctx.progress)(1);
-                Ok(odds_ratio_rows(&spec.name, &cohort_name(&internal.scheme, s), &labels, &y_of(&s.test), k))
+                Ok(odds_ratio_rows(&spec.name, &cohort_name(&internal.scheme, s), &labels, &s.test, &y_of(&s.test), k))
             })
             .collect();
         for o in outs {
@@ -395,16 +395,16 @@ pub fn run_subgroups(ctx: &Context, internal: &Internal) -> anyhow::Result<Model
     let f = fit_subgroups(&final_split.train_set(d), plan, k, derive_seed(m.study.seed, 999))
         .with_context(|| format!("model `{}`, final fit on the training rows", spec.name))?;
     (ctx.progress)(1);
-    let mut all = odds_ratio_rows(&spec.name, "train (apparent)", &f.train_labels, &y_of(train_rows), k);
+    let mut all = odds_ratio_rows(&spec.name, "train (apparent)", &f.train_labels, train_rows, &y_of(train_rows), k);
     if single {
         let s = &internal.splits[0];
         let labels = f.assign(&s.held_out(d)).with_context(|| format!("model `{}`, held-out rows", spec.name))?;
-        all.extend(odds_ratio_rows(&spec.name, &cohort_name(&internal.scheme, s), &labels, &y_of(&s.test), k));
+        all.extend(odds_ratio_rows(&spec.name, &cohort_name(&internal.scheme, s), &labels, &s.test, &y_of(&s.test), k));
     }
     all.extend(rows);
     for (name, r) in ctx.externals {
         let labels = f.assign(&rows_held_out(d, r)).with_context(|| format!("external centre `{name}`"))?;
-        all.extend(odds_ratio_rows(&spec.name, &format!("external {name}"), &labels, &y_of(r), k));
+        all.extend(odds_ratio_rows(&spec.name, &format!("external {name}"), &labels, r, &y_of(r), k));
     }
     Ok(ModelResult {
         model: spec.name.clone(),

@@ -46,6 +46,9 @@ pub struct SubgroupRow {
     pub p_fisher: f64,
     /// True when a zero cell made the +0.5 correction necessary for OR and CI.
     pub haldane_corrected: bool,
+    /// (cohort row index, in the exposed subgroup?) of every patient of the two subgroups,
+    /// so a caller can relate the OR to per-patient data (e.g. a synthetic cohort's truth).
+    pub members: Vec<(usize, bool)>,
 }
 
 /// Fit the clustering on the training rows.
@@ -110,8 +113,16 @@ impl SubgroupFit {
     }
 }
 
-/// Odds ratios of the outcome for every subgroup c ≥ 2 against subgroup 1 in one cohort.
-pub fn odds_ratio_rows(model: &str, cohort: &str, labels: &[usize], y: &[f64], k: usize) -> Vec<SubgroupRow> {
+/// Odds ratios of the outcome for every subgroup c ≥ 2 against subgroup 1 in one cohort;
+/// `rows` are the cohort row indices that `labels` and `y` refer to (same order).
+pub fn odds_ratio_rows(
+    model: &str,
+    cohort: &str,
+    labels: &[usize],
+    rows_of_labels: &[usize],
+    y: &[f64],
+    k: usize,
+) -> Vec<SubgroupRow> {
     let mut rows = Vec::new();
     for c in 1..k {
         let idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == c || labels[i] == 0).collect();
@@ -136,6 +147,11 @@ pub fn odds_ratio_rows(model: &str, cohort: &str, labels: &[usize], y: &[f64], k
             ci95: ci,
             p_fisher: p,
             haldane_corrected: h,
+            members: idx
+                .iter()
+                .zip(&exposed)
+                .map(|(&i, &e)| (rows_of_labels.get(i).copied().unwrap_or(i), e))
+                .collect(),
         });
     }
     rows
