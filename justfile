@@ -58,3 +58,7 @@ pyradiomics-compare:
 # Run every study in studies/ and write the reproduction index reports/index.html (.md, .csv)
 run-all *args:
     cargo run --release --quiet -- run-all studies --out reports {{args}}
+
+# A real single-node Slurm (Debian slurm-wlm) on this machine: synth → shard array → merge + study
+slurm-demo:
+    bash scripts/slurm_demo.sh
