@@ -6,7 +6,7 @@
 use ndarray::Array3;
 
 use super::resample::{self, PixelKind};
-use super::roi::{bounding_box, BBox};
+use super::roi::{bounding_box, count_true, BBox};
 use super::settings::PyradSettings;
 use super::PyradError;
 use crate::image::{GeometryTolerance, Volume};
@@ -35,7 +35,8 @@ pub fn prepare(
     let label = settings.label;
     let mut mask = label_mask(mask_labels, label)?;
     let mut diagnostics = Vec::new();
-    let mut kind = PixelKind::detect(image);
+    // The pixel type matters only when resampling; detect it then (a pass over the image).
+    let mut kind = None;
     let mut img = image.with_data(image.data.mapv(|v| v as f64));
     img.spacing = image.spacing;
     diag_image(&mut diagnostics, "original", &img);
@@ -55,7 +56,7 @@ pub fn prepare(
 
     if settings.normalize {
         img = normalize(&img, settings.normalizeScale, settings.removeOutliers);
-        kind = PixelKind::Float64;
+        kind = Some(PixelKind::Float64);
     }
 
     let interp = settings.interpolator_kind()?;
@@ -67,6 +68,7 @@ pub fn prepare(
         let sp = [spacing[0], spacing[1], spacing[2]];
         match resample::pyradiomics_grid(&mask, bb, sp, settings.padDistance, img.spacing) {
             Some(grid) => {
+                let kind = kind.unwrap_or_else(|| PixelKind::detect(image));
                 img = resample::resample_image(&img, &grid, interp, kind);
                 mask = resample::resample_mask(&mask, &grid);
             }
@@ -128,7 +130,7 @@ pub fn check_mask(mask: &Volume<bool>, settings: &PyradSettings) -> Result<BBox,
         )));
     }
     if let Some(min) = settings.minimumROISize {
-        let n = mask.data.iter().filter(|&&m| m).count() as u64;
+        let n = count_true(mask) as u64;
         if n <= min {
             return Err(PyradError::Mask(format!("size of the ROI is too small (minimum size: {min}, ROI size: {n})")));
         }
@@ -244,9 +246,18 @@ pub fn resegment(
 fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
     let s = img.shape();
     let n = img.data.len() as f64;
-    let mean = img.data.iter().sum::<f64>() / n;
-    let min = img.data.iter().cloned().fold(f64::INFINITY, f64::min);
-    let max = img.data.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    // One pass; the sum runs in the same (logical) order as before.
+    let (mut sum, mut min, mut max) = (0.0f64, f64::INFINITY, f64::NEG_INFINITY);
+    let mut visit = |v: f64| {
+        sum += v;
+        min = min.min(v);
+        max = max.max(v);
+    };
+    match img.data.as_slice() {
+        Some(sl) => sl.iter().for_each(|&v| visit(v)),
+        None => img.data.iter().for_each(|&v| visit(v)),
+    }
+    let mean = sum / n;
     d.push((format!("diagnostics_Image-{tag}_Spacing"), format!("{:?}", img.spacing)));
     d.push((format!("diagnostics_Image-{tag}_Size"), format!("({}, {}, {})", s[0], s[1], s[2])));
     d.push((format!("diagnostics_Image-{tag}_Mean"), format!("{mean}")));
@@ -255,7 +266,7 @@ fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
 }
 
 fn diag_mask(d: &mut Vec<(String, String)>, tag: &str, mask: &Volume<bool>) {
-    let n = mask.data.iter().filter(|&&m| m).count();
+    let n = count_true(mask);
     if let Some((lo, hi)) = bounding_box(mask) {
         d.push((
             format!("diagnostics_Mask-{tag}_BoundingBox"),
