@@ -55,8 +55,22 @@ pub struct Discretised {
     pub ng: i32,
 }
 
-/// Discretise the ROI with the settings' binWidth / binCount.
+/// Discretise the ROI with the settings' binWidth / binCount (computed once per ROI and
+/// settings, then copied from the ROI's cache).
 pub fn discretise(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
+    let key = (settings.binWidth.to_bits(), settings.binCount);
+    if let Some((k, d)) = roi.binned.get() {
+        if *k == key {
+            return Ok(d.clone());
+        }
+    }
+    let d = discretise_uncached(roi, settings)?;
+    // A cache already holding other settings keeps them; this result is still returned.
+    let _ = roi.binned.set((key, d.clone()));
+    Ok(d)
+}
+
+fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
     let values = roi.values();
     if values.is_empty() {
         return Err(PyradError::Mask("empty ROI".into()));

@@ -140,6 +140,13 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
     for i in 0..n {
         for j in 0..n {
             let v = at(i, j);
+            let pp = px[i] * py[j];
+            hxy2 -= pp * (pp + EPS).log2();
+            if v == 0.0 {
+                // Every other term is ±0 here; adding ±0 to a sum that starts at +0 changes
+                // nothing, so skipping them keeps the result bit for bit.
+                continue;
+            }
             let (gi, gj) = (g[i], g[j]);
             pxy_sum[(gi + gj) as usize] += v;
             pxy_diff[(gi - gj).abs() as usize] += v;
@@ -155,9 +162,7 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
             corm += v * (gi - ux) * (gj - uy);
             ene += v * v;
             hxy -= v * (v + EPS).log2();
-            let pp = px[i] * py[j];
             hxy1 -= v * (pp + EPS).log2();
-            hxy2 -= pp * (pp + EPS).log2();
             maxp = maxp.max(v);
         }
     }
@@ -215,9 +220,20 @@ fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
     if n < 2 {
         return 1.0;
     }
-    let q: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| (0..n).map(|k| p[i * n + k] * p[j * n + k] / (px[i] * py[k] + EPS)).sum()).collect())
-        .collect();
+    // Q(i,j) summed over ascending k as before, but only over the non-zero p(i,k)·p(j,k)
+    // (zero terms add +0 to a sum starting at +0: same result, bit for bit).
+    let mut q = vec![vec![0.0f64; n]; n];
+    let mut nz = Vec::with_capacity(n);
+    for k in 0..n {
+        nz.clear();
+        nz.extend((0..n).filter(|&i| p[i * n + k] != 0.0));
+        for &i in &nz {
+            let (pik, den) = (p[i * n + k], px[i] * py[k] + EPS);
+            for &j in &nz {
+                q[i][j] += pik * p[j * n + k] / den;
+            }
+        }
+    }
     if q.iter().flatten().any(|v| !v.is_finite()) {
         return f64::NAN;
     }

@@ -16,7 +16,13 @@ pub struct RoiArrays {
     pub mask: Array3<bool>,
     /// Voxel size (z, y, x) in mm.
     pub spacing: [f64; 3],
+    /// The discretised ROI of the last binning settings asked for (`binning::discretise`
+    /// fills it; every feature class of one image type bins the same way).
+    pub binned: std::cell::OnceCell<(BinKey, super::binning::Discretised)>,
 }
+
+/// The settings a discretisation depends on: binWidth (bits) and binCount.
+pub type BinKey = (u64, Option<u32>);
 
 impl RoiArrays {
     /// Cut `image` and `mask` (same grid) to `bbox` and reorder the axes to (z, y, x).
@@ -25,14 +31,19 @@ impl RoiArrays {
         let sl = s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
         let img = image.data.slice(sl).reversed_axes().as_standard_layout().to_owned();
         let msk = mask.data.slice(sl).reversed_axes().as_standard_layout().to_owned();
-        RoiArrays { image: img, mask: msk, spacing: [image.spacing[2], image.spacing[1], image.spacing[0]] }
+        RoiArrays {
+            image: img,
+            mask: msk,
+            spacing: [image.spacing[2], image.spacing[1], image.spacing[0]],
+            binned: Default::default(),
+        }
     }
 
     /// The ROI of an image already cut to the bounding box (x, y, z order, e.g. a filter's
     /// box output), with the (z, y, x) mask and spacing of an earlier `crop` of the same box.
     pub fn from_box(image_box: &Array3<f64>, like: &RoiArrays) -> Self {
         let img = image_box.view().reversed_axes().as_standard_layout().to_owned();
-        RoiArrays { image: img, mask: like.mask.clone(), spacing: like.spacing }
+        RoiArrays { image: img, mask: like.mask.clone(), spacing: like.spacing, binned: Default::default() }
     }
 
     /// Number of ROI voxels.
