@@ -90,6 +90,47 @@ fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Disc
     Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng })
 }
 
+/// The discretised levels in a flat (z, y, x) array padded by `pad` voxels of level 0 (outside
+/// the ROI) on every side, so neighbours up to `pad` voxels away need no bounds checks.
+#[derive(Debug, Clone)]
+pub struct Padded {
+    pub levels: Vec<i32>,
+    /// Unpadded size (z, y, x).
+    pub size: [usize; 3],
+    pad: usize,
+    strides: [usize; 2],
+}
+
+impl Padded {
+    pub fn new(d: &Discretised, pad: usize) -> Self {
+        let sh = d.levels.shape();
+        let size = [sh[0], sh[1], sh[2]];
+        let dims = size.map(|n| n + 2 * pad);
+        let strides = [dims[1] * dims[2], dims[2]];
+        let mut levels = vec![0i32; dims[0] * dims[1] * dims[2]];
+        for ((z, y, x), &l) in d.levels.indexed_iter() {
+            levels[(z + pad) * strides[0] + (y + pad) * strides[1] + x + pad] = l;
+        }
+        Padded { levels, size, pad, strides }
+    }
+
+    /// Flat index of the unpadded voxel (z, y, x).
+    #[inline]
+    pub fn index(&self, z: usize, y: usize, x: usize) -> usize {
+        (z + self.pad) * self.strides[0] + (y + self.pad) * self.strides[1] + x + self.pad
+    }
+
+    /// Flat displacement of an offset (z, y, x); each |component| must be ≤ the padding.
+    pub fn displacement(&self, off: &[i64; 3]) -> isize {
+        off[0] as isize * self.strides[0] as isize + off[1] as isize * self.strides[1] as isize + off[2] as isize
+    }
+}
+
+/// Largest |component| of the offsets (the padding `Padded` needs for them).
+pub fn reach(offsets: &[[i64; 3]]) -> usize {
+    offsets.iter().flatten().map(|c| c.unsigned_abs() as usize).max().unwrap_or(0)
+}
+
 /// Python's float modulo (result has the sign of the divisor), as numpy's `%`.
 fn python_mod(a: f64, b: f64) -> f64 {
     let mut r = a % b;

@@ -5,7 +5,7 @@
 //! This module must not merge directions unless `weightingNorm` asks for it.
 
 use super::angles::angles;
-use super::binning::{discretise, Discretised};
+use super::binning::{discretise, reach, Discretised, Padded};
 use super::eigen::general_eigenvalues;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
@@ -15,22 +15,25 @@ const EPS: f64 = f64::EPSILON;
 
 /// Count co-occurrences per offset: `P[a][i·ng + j]` over present grey levels.
 fn count_matrices(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize], ngp: usize) -> Vec<Vec<f64>> {
-    let sh = d.levels.shape();
-    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
+    let pd = Padded::new(d, reach(offsets));
+    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
     let mut p = vec![vec![0.0; ngp * ngp]; offsets.len()];
-    for ((z, y, x), &m) in d.mask.indexed_iter() {
-        if !m {
-            continue;
-        }
-        let gi = pos[d.levels[[z, y, x]] as usize];
-        for (a, off) in offsets.iter().enumerate() {
-            let (nz, ny, nx) = (z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]);
-            if nz < 0 || ny < 0 || nx < 0 || nz >= size[0] || ny >= size[1] || nx >= size[2] {
-                continue;
-            }
-            let n = [nz as usize, ny as usize, nx as usize];
-            if d.mask[n] {
-                p[a][gi * ngp + pos[d.levels[n] as usize]] += 1.0;
+    let [nz, ny, nx] = pd.size;
+    for z in 0..nz {
+        for y in 0..ny {
+            for x in 0..nx {
+                let at = pd.index(z, y, x);
+                let g = pd.levels[at];
+                if g == 0 {
+                    continue; // outside the ROI
+                }
+                let gi = pos[g as usize] * ngp;
+                for (pa, &o) in p.iter_mut().zip(&disp) {
+                    let h = pd.levels[at.wrapping_add_signed(o)];
+                    if h != 0 {
+                        pa[gi + pos[h as usize]] += 1.0;
+                    }
+                }
             }
         }
     }

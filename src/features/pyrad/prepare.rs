@@ -39,8 +39,14 @@ pub fn prepare(
     let mut kind = None;
     let mut img = image.with_data(image.data.mapv(|v| v as f64));
     img.spacing = image.spacing;
-    diag_image(&mut diagnostics, "original", &img);
-    diag_mask(&mut diagnostics, "original", &mask);
+    // Bounding box and size of the current mask, recomputed only when the mask changes.
+    let mut stats = MaskStats::of(&mask);
+    // Diagnostics only when PyRadiomics would report them (additionalInfo).
+    let info = settings.additionalInfo;
+    if info {
+        diag_image(&mut diagnostics, "original", &img);
+        diag_mask(&mut diagnostics, "original", &stats);
+    }
 
     // Geometry check (SimpleITK tolerance: coordinates 1e-6·spacing[0], directions 1e-6).
     let tol = settings.geometryTolerance.unwrap_or(1e-6);
@@ -52,6 +58,7 @@ pub fn prepare(
             )));
         }
         mask = correct_mask(&img, &mask)?;
+        stats = MaskStats::of(&mask);
     }
 
     if settings.normalize {
@@ -64,7 +71,7 @@ pub fn prepare(
         if spacing.len() != 3 {
             return Err(PyradError::Settings(format!("resampledPixelSpacing needs 3 values, got {}", spacing.len())));
         }
-        let bb = bounding_box(&mask).ok_or_else(|| PyradError::Mask(format!("label {label} not present")))?;
+        let bb = stats.bbox.ok_or_else(|| PyradError::Mask(format!("label {label} not present")))?;
         let sp = [spacing[0], spacing[1], spacing[2]];
         match resample::pyradiomics_grid(&mask, bb, sp, settings.padDistance, img.spacing) {
             Some(grid) => {
@@ -76,19 +83,25 @@ pub fn prepare(
                 (img, mask) = crop_padded(&img, &mask, bb, settings.padDistance);
             }
         }
-        diag_image(&mut diagnostics, "interpolated", &img);
-        diag_mask(&mut diagnostics, "interpolated", &mask);
+        stats = MaskStats::of(&mask);
+        if info {
+            diag_image(&mut diagnostics, "interpolated", &img);
+            diag_mask(&mut diagnostics, "interpolated", &stats);
+        }
     } else if settings.preCrop {
-        let bb = check_mask(&mask, settings)?;
+        let bb = check_stats(&stats, settings)?;
         (img, mask) = crop_padded(&img, &mask, bb, settings.padDistance);
+        stats = MaskStats::of(&mask);
     }
 
-    let mut bbox = check_mask(&mask, settings)?;
+    let mut bbox = check_stats(&stats, settings)?;
     let mut texture_mask = mask.clone();
     if let Some(range) = &settings.resegmentRange {
         texture_mask = resegment(&img, &mask, range, &settings.resegmentMode, label)?;
         bbox = check_mask(&texture_mask, settings)?;
-        diag_mask(&mut diagnostics, "resegmented", &texture_mask);
+        if info {
+            diag_mask(&mut diagnostics, "resegmented", &MaskStats::of(&texture_mask));
+        }
     }
     Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics })
 }
@@ -116,9 +129,25 @@ fn label_mask(labels: &Volume<f32>, label: u32) -> Result<Volume<bool>, PyradErr
     Ok(labels.with_data(data))
 }
 
+/// Bounding box and voxel count of a mask.
+struct MaskStats {
+    bbox: Option<BBox>,
+    count: usize,
+}
+
+impl MaskStats {
+    fn of(mask: &Volume<bool>) -> Self {
+        MaskStats { bbox: bounding_box(mask), count: count_true(mask) }
+    }
+}
+
 /// PyRadiomics `checkMask`: bounding box, dimensionality and size checks.
 pub fn check_mask(mask: &Volume<bool>, settings: &PyradSettings) -> Result<BBox, PyradError> {
-    let bb = bounding_box(mask).ok_or_else(|| PyradError::Mask(format!("label {} not present", settings.label)))?;
+    check_stats(&MaskStats::of(mask), settings)
+}
+
+fn check_stats(stats: &MaskStats, settings: &PyradSettings) -> Result<BBox, PyradError> {
+    let bb = stats.bbox.ok_or_else(|| PyradError::Mask(format!("label {} not present", settings.label)))?;
     let ndims = (0..3).filter(|&a| bb.1[a] - bb.0[a] + 1 > 1).count() as u32;
     if ndims == 0 {
         return Err(PyradError::Mask("mask only contains 1 segmented voxel".into()));
@@ -130,7 +159,7 @@ pub fn check_mask(mask: &Volume<bool>, settings: &PyradSettings) -> Result<BBox,
         )));
     }
     if let Some(min) = settings.minimumROISize {
-        let n = count_true(mask) as u64;
+        let n = stats.count as u64;
         if n <= min {
             return Err(PyradError::Mask(format!("size of the ROI is too small (minimum size: {min}, ROI size: {n})")));
         }
@@ -265,9 +294,9 @@ fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
     d.push((format!("diagnostics_Image-{tag}_Maximum"), format!("{max}")));
 }
 
-fn diag_mask(d: &mut Vec<(String, String)>, tag: &str, mask: &Volume<bool>) {
-    let n = count_true(mask);
-    if let Some((lo, hi)) = bounding_box(mask) {
+fn diag_mask(d: &mut Vec<(String, String)>, tag: &str, stats: &MaskStats) {
+    let n = stats.count;
+    if let Some((lo, hi)) = stats.bbox {
         d.push((
             format!("diagnostics_Mask-{tag}_BoundingBox"),
             format!(

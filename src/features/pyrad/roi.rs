@@ -68,6 +68,8 @@ pub fn bounding_box(mask: &Volume<bool>) -> Option<BBox> {
         for j in 0..nj {
             let line = mask.data.slice(s![i, j, ..]);
             let (first, last) = match line.as_slice() {
+                // Most lines are empty: an OR over the line (vectorised) rules them out first.
+                Some(sl) if sl.iter().fold(0u8, |a, &m| a | u8::from(m)) == 0 => (None, None),
                 Some(sl) => (sl.iter().position(|&m| m), sl.iter().rposition(|&m| m)),
                 None => (line.iter().position(|&m| m), line.iter().rposition(|&m| m)),
             };
