@@ -28,8 +28,8 @@ pub fn extract_case(
     let settings = &params.settings;
     let prepared = prepare(image, mask_labels, settings)?;
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
-    let base_f32 = prepared.image.with_data(prepared.image.data.mapv(|v| v as f32));
-    let mask_u8 = prepared.mask.with_data(prepared.mask.data.mapv(u8::from));
+    // The filters' f32 input, converted once and only when some filter runs.
+    let base_f32 = std::cell::OnceCell::new();
     // The original ROI, cropped once; filtered images reuse its mask (same grid and box).
     let original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
     for (type_name, custom) in &params.image_types {
@@ -45,8 +45,12 @@ pub fn extract_case(
         let spec = spec_from_pyradiomics(type_name, &merged_map)
             .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         // Filters compute only the ROI's bounding box where that is exact (LoG, wavelet).
-        let images = apply_box(&base_f32, &mask_u8, &spec, prepared.bbox)
-            .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
+        let images = apply_box(
+            base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32))),
+            &spec,
+            prepared.bbox,
+        )
+        .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         for (name, filtered) in images {
             let roi = RoiArrays::from_box(&filtered, &original);
             features.extend(extract_from_roi(&name, &roi, &merged, &params.classes)?);

@@ -37,36 +37,49 @@ pub fn prepare(
     let mut diagnostics = Vec::new();
     // The pixel type matters only when resampling; detect it then (a pass over the image).
     let mut kind = None;
-    let mut img = image.with_data(image.data.mapv(|v| v as f64));
-    img.spacing = image.spacing;
     // Bounding box and size of the current mask, recomputed only when the mask changes.
     let mut stats = MaskStats::of(&mask);
     // Diagnostics only when PyRadiomics would report them (additionalInfo).
     let info = settings.additionalInfo;
     if info {
-        diag_image(&mut diagnostics, "original", &img);
+        diag_image(&mut diagnostics, "original", image);
         diag_mask(&mut diagnostics, "original", &stats);
     }
 
     // Geometry check (SimpleITK tolerance: coordinates 1e-6·spacing[0], directions 1e-6).
     let tol = settings.geometryTolerance.unwrap_or(1e-6);
     let gt = GeometryTolerance { spacing_rel: tol, origin_mm: tol * image.spacing[0], direction: tol };
-    if let Some(why) = img.geometry_mismatch(&mask, gt) {
+    if let Some(why) = image.geometry_mismatch(&mask, gt) {
         if !settings.correctMask {
             return Err(PyradError::Geometry(format!(
                 "image/mask geometry mismatch ({why}); enable correctMask or increase geometryTolerance"
             )));
         }
-        mask = correct_mask(&img, &mask)?;
+        mask = correct_mask(image, &mask)?;
         stats = MaskStats::of(&mask);
     }
+
+    let interp = settings.interpolator_kind()?;
+    let resampling = interp.is_some() && settings.resampledPixelSpacing.is_some();
+    // preCrop without normalisation or resampling: crop first and convert only the crop to
+    // f64 (the same values as converting everything and cropping).
+    let early_crop = settings.preCrop && !settings.normalize && !resampling;
+    let mut img = if early_crop {
+        let bb = check_stats(&stats, settings)?;
+        let b = padded_box(image.shape(), bb, settings.padDistance);
+        let cropped = crate::image::roi::crop(image, b);
+        mask = crate::image::roi::crop(&mask, b);
+        stats = MaskStats::of(&mask);
+        cropped.with_data(cropped.data.mapv(f64::from))
+    } else {
+        image.with_data(image.data.mapv(f64::from))
+    };
 
     if settings.normalize {
         img = normalize(&img, settings.normalizeScale, settings.removeOutliers);
         kind = Some(PixelKind::Float64);
     }
 
-    let interp = settings.interpolator_kind()?;
     if let (Some(interp), Some(spacing)) = (interp, &settings.resampledPixelSpacing) {
         if spacing.len() != 3 {
             return Err(PyradError::Settings(format!("resampledPixelSpacing needs 3 values, got {}", spacing.len())));
@@ -88,7 +101,7 @@ pub fn prepare(
             diag_image(&mut diagnostics, "interpolated", &img);
             diag_mask(&mut diagnostics, "interpolated", &stats);
         }
-    } else if settings.preCrop {
+    } else if settings.preCrop && !early_crop {
         let bb = check_stats(&stats, settings)?;
         (img, mask) = crop_padded(&img, &mask, bb, settings.padDistance);
         stats = MaskStats::of(&mask);
@@ -169,15 +182,20 @@ fn check_stats(stats: &MaskStats, settings: &PyradSettings) -> Result<BBox, Pyra
 
 /// `cropToTumorMask` with padding, clamped to the image.
 fn crop_padded(img: &Volume<f64>, mask: &Volume<bool>, bb: BBox, pad: i64) -> (Volume<f64>, Volume<bool>) {
-    let shape = img.shape();
+    let b = padded_box(img.shape(), bb, pad);
+    (crate::image::roi::crop(img, b), crate::image::roi::crop(mask, b))
+}
+
+/// The box of `bb` padded by `pad` voxels, clamped to `shape` (half-open upper bound).
+fn padded_box(shape: [usize; 3], bb: BBox, pad: i64) -> ([usize; 3], [usize; 3]) {
     let lo: [usize; 3] = std::array::from_fn(|a| (bb.0[a] as i64 - pad).max(0) as usize);
     let hi: [usize; 3] = std::array::from_fn(|a| ((bb.1[a] as i64 + pad + 1).max(0) as usize).min(shape[a]));
-    (crate::image::roi::crop(img, (lo, hi)), crate::image::roi::crop(mask, (lo, hi)))
+    (lo, hi)
 }
 
 /// `_correctMask`: nearest-neighbour resampling of the mask onto the image grid, after
 /// checking that the ROI lies inside the image's physical extent (tolerance 1e-3 voxel).
-fn correct_mask(img: &Volume<f64>, mask: &Volume<bool>) -> Result<Volume<bool>, PyradError> {
+fn correct_mask<T>(img: &Volume<T>, mask: &Volume<bool>) -> Result<Volume<bool>, PyradError> {
     let bb = bounding_box(mask).ok_or_else(|| PyradError::Mask("empty mask".into()))?;
     let grid = resample::Grid { spacing: img.spacing, origin: img.origin, size: img.shape() };
     // ROI corners in image index space.
@@ -195,7 +213,7 @@ fn correct_mask(img: &Volume<f64>, mask: &Volume<bool>) -> Result<Volume<bool>, 
     Ok(Volume { data: out.data, spacing: img.spacing, origin: img.origin, direction: img.direction })
 }
 
-fn physical_to_index(v: &Volume<f64>, p: [f64; 3]) -> [f64; 3] {
+fn physical_to_index<T>(v: &Volume<T>, p: [f64; 3]) -> [f64; 3] {
     // Directions are orthonormal: index = Sᵀ⁻¹ Dᵀ (p − o).
     let d: [f64; 3] = std::array::from_fn(|k| p[k] - v.origin[k]);
     std::array::from_fn(|c| (0..3).map(|r| v.direction[r][c] * d[r]).sum::<f64>() / v.spacing[c])
@@ -272,7 +290,7 @@ pub fn resegment(
     Ok(mask.with_data(data))
 }
 
-fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
+fn diag_image<T: Copy + Into<f64>>(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<T>) {
     let s = img.shape();
     let n = img.data.len() as f64;
     // One pass; the sum runs in the same (logical) order as before.
@@ -283,8 +301,8 @@ fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
         max = max.max(v);
     };
     match img.data.as_slice() {
-        Some(sl) => sl.iter().for_each(|&v| visit(v)),
-        None => img.data.iter().for_each(|&v| visit(v)),
+        Some(sl) => sl.iter().for_each(|&v| visit(v.into())),
+        None => img.data.iter().for_each(|&v| visit(v.into())),
     }
     let mean = sum / n;
     d.push((format!("diagnostics_Image-{tag}_Spacing"), format!("{:?}", img.spacing)));
