@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use ndarray::{Array3, ArrayView3, Axis, Zip};
+use ndarray::{Array3, ArrayView3, Zip};
 
 use super::FilterError;
 use crate::image::volume::Volume;
@@ -191,29 +191,44 @@ fn filter_lines_portable(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &m
 /// stored, keeping only the positions `keep` along `axis` (the other axes keep their size).
 /// Each kept value is the one the whole-line result has there.
 fn filter_axis(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usize>) -> Array3<f32> {
-    let len = src.shape()[axis];
-    let mut dim = [src.shape()[0], src.shape()[1], src.shape()[2]];
+    let src = src.as_standard_layout();
+    let sl = src.as_slice().expect("standard layout is contiguous");
+    let d = [src.shape()[0], src.shape()[1], src.shape()[2]];
+    let st = [d[1] * d[2], d[2], 1];
+    let len = d[axis];
+    let mut dim = d;
     dim[axis] = keep.len();
-    let mut dst = Array3::<f32>::zeros(dim);
-    let inputs: Vec<_> = src.lanes(Axis(axis)).into_iter().collect();
-    let mut outputs: Vec<_> = dst.lanes_mut(Axis(axis)).into_iter().collect();
+    let dst_st = [dim[1] * dim[2], dim[2], 1];
+    let mut dst = vec![0.0f32; dim[0] * dim[1] * dim[2]];
+    // The lanes, row-major over the two other axes: for axes 0 and 1, consecutive lanes are
+    // neighbours in memory, so a block of lanes reads contiguous voxels.
+    let (b, e) = match axis {
+        0 => (1, 2),
+        1 => (0, 2),
+        _ => (0, 1),
+    };
+    let lanes = d[b] * d[e];
+    let base = |l: usize, stv: &[usize; 3]| (l / d[e]) * stv[b] + (l % d[e]) * stv[e];
     let (mut x, mut out, mut back) = (vec![[0.0; BLOCK]; len], vec![[0.0; BLOCK]; len], vec![[0.0; BLOCK]; len]);
-    for (ins, outs) in inputs.chunks(BLOCK).zip(outputs.chunks_mut(BLOCK)) {
-        for w in 0..BLOCK {
-            // Short last block: repeat the first line; its results are discarded.
-            let lane = ins.get(w).unwrap_or(&ins[0]);
-            for (xt, &v) in x.iter_mut().zip(lane.iter()) {
-                xt[w] = f64::from(v);
+    for first in (0..lanes).step_by(BLOCK) {
+        let count = BLOCK.min(lanes - first);
+        // Short last block: repeat the first lane; its results are discarded.
+        let sb: [usize; BLOCK] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
+        for (t, xt) in x.iter_mut().enumerate() {
+            let off = t * st[axis];
+            for w in 0..BLOCK {
+                xt[w] = f64::from(sl[sb[w] + off]);
             }
         }
         filter_lines(c, &x, &mut out, &mut back, keep.clone());
-        for (w, lane) in outs.iter_mut().enumerate() {
-            for (o, ot) in lane.iter_mut().zip(&out[keep.clone()]) {
-                *o = ot[w] as f32;
+        for w in 0..count {
+            let db = base(first + w, &dst_st);
+            for (k, ot) in out[keep.clone()].iter().enumerate() {
+                dst[db + k * dst_st[axis]] = ot[w] as f32;
             }
         }
     }
-    dst
+    Array3::from_shape_vec(dim, dst).expect("buffer matches the shape")
 }
 
 /// Normalised LoG of `image` at `sigma_mm` (ITK LaplacianRecursiveGaussianImageFilter with
