@@ -1,8 +1,10 @@
 """Compare radstudy's PyRadiomics-exact mode with PyRadiomics 3.1.4 itself on the five
 PyRadiomics sample cases: Original + LoG sigma 1-5 mm + the 8 coif1 wavelet sub-bands, all
-default feature classes (1,316 features per case), with and without preCrop. Writes the maximum
-relative difference per image type x feature class and the per-case times of both (one thread
-each, same machine, same run) to benches/results/pyradiomics_compare.md.
+default feature classes (1,316 features per case), with and without preCrop, and the same with
+the Original image type only. Writes the maximum relative difference per image type x feature
+class and the per-case median times of both (one thread each: SimpleITK's global thread count
+and the BLAS thread pools set to 1 for PyRadiomics, `--threads 1` for radstudy; `--repeats`
+runs each, interleaved; same machine, same run) to benches/results/pyradiomics_compare.md.
 
 Run through benches/pyradiomics_compare.sh (it prepares the venv and the release binary).
 Relative difference: |radstudy - pyradiomics| / |pyradiomics| (absolute difference when the
@@ -14,16 +16,22 @@ import io
 import logging
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-import numpy
-import SimpleITK as sitk
+# One thread for numpy's BLAS/LAPACK too (PyRadiomics' GLCM MCC calls numpy.linalg.eigvals);
+# these must be set before numpy is imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
-import radiomics
-from radiomics import featureextractor
+import numpy  # noqa: E402
+import SimpleITK as sitk  # noqa: E402
+
+import radiomics  # noqa: E402
+from radiomics import featureextractor  # noqa: E402
 
 CASES = ["brain1", "brain2", "breast1", "lung1", "lung2"]
 CLASSES = ["shape", "firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm"]
@@ -31,18 +39,16 @@ MESH = {"MeshVolume", "SurfaceArea", "SurfaceVolumeRatio", "Sphericity", "Maximu
         "Maximum2DDiameterSlice", "Maximum2DDiameterColumn", "Maximum2DDiameterRow"}
 
 
-def params_yaml(pre_crop):
+def params_yaml(pre_crop, filters=True):
+    types = "  Original: {}\n"
+    if filters:
+        types += "  LoG:\n    sigma: [1.0, 2.0, 3.0, 4.0, 5.0]\n  Wavelet: {}\n"
     return (
         "setting:\n"
         "  binWidth: 25\n"
         "  label: 1\n"
         f"  preCrop: {'true' if pre_crop else 'false'}\n"
-        "imageType:\n"
-        "  Original: {}\n"
-        "  LoG:\n"
-        "    sigma: [1.0, 2.0, 3.0, 4.0, 5.0]\n"
-        "  Wavelet: {}\n"
-        "featureClass:\n" + "".join(f"  {c}:\n" for c in CLASSES)
+        "imageType:\n" + types + "featureClass:\n" + "".join(f"  {c}:\n" for c in CLASSES)
     )
 
 
@@ -81,39 +87,62 @@ def group_of(name):
     return (image_type if not image_type.startswith("wavelet") else "wavelet (8 sub-bands)", cls)
 
 
+def ratio(a, b):
+    return f"{a / b:.1f}x" if b > 0 else "n/a"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--radstudy", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--repeats", type=int, default=3, help="timed runs per tool, case and setting (median reported)")
+    ap.add_argument("--cases", nargs="+", default=CASES)
     args = ap.parse_args()
     radiomics.setVerbosity(logging.ERROR)
     sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(1)
+    sitk_threads = sitk.ProcessObject.GetGlobalDefaultNumberOfThreads()
+    if sitk_threads != 1:
+        sys.exit(f"SimpleITK still uses {sitk_threads} threads")
+    load_before = os.getloadavg()
 
     worst = {}  # (pre_crop, group) -> (max rel diff, feature, case)
-    times = []  # (case, pre_crop, n_features, t_pyrad, t_radstudy)
+    worst_original_only = 0.0
+    times = []  # (case, pre_crop, filters, n_pyrad, n_radstudy, [t_pyrad], [t_radstudy])
     missing = set()
     with tempfile.TemporaryDirectory() as tmp:
-        for pre_crop in (False, True):
-            params_path = os.path.join(tmp, f"params_{pre_crop}.yaml")
-            with open(params_path, "w") as f:
-                f.write(params_yaml(pre_crop))
-            for case in CASES:
-                image = os.path.join(args.data, f"{case}_image.nrrd")
-                mask = os.path.join(args.data, f"{case}_label.nrrd")
-                theirs, t_py = run_pyradiomics(params_path, image, mask)
-                ours, t_rs = run_radstudy(args.radstudy, params_path, image, mask)
-                times.append((case, pre_crop, len(theirs), len(ours), t_py, t_rs))
-                missing |= set(theirs) ^ set(ours)
-                for name, v in theirs.items():
-                    if name not in ours:
-                        continue
-                    g = (pre_crop, group_of(name))
-                    d = rel_diff(ours[name], v)
-                    if g not in worst or d > worst[g][0]:
-                        worst[g] = (d, name, case)
-                print(f"{case} preCrop={pre_crop}: {len(theirs)} features, pyradiomics {t_py:.2f} s, radstudy {t_rs:.2f} s",
-                      file=sys.stderr)
+        for filters in (True, False):
+            for pre_crop in (False, True):
+                params_path = os.path.join(tmp, f"params_{pre_crop}_{filters}.yaml")
+                with open(params_path, "w") as f:
+                    f.write(params_yaml(pre_crop, filters))
+                for case in args.cases:
+                    image = os.path.join(args.data, f"{case}_image.nrrd")
+                    mask = os.path.join(args.data, f"{case}_label.nrrd")
+                    t_py, t_rs = [], []
+                    for _ in range(max(1, args.repeats)):  # interleaved, so load changes hit both
+                        theirs, dt = run_pyradiomics(params_path, image, mask)
+                        t_py.append(dt)
+                        ours, dt = run_radstudy(args.radstudy, params_path, image, mask)
+                        t_rs.append(dt)
+                    times.append((case, pre_crop, filters, len(theirs), len(ours), t_py, t_rs))
+                    missing |= set(theirs) ^ set(ours)
+                    for name, v in theirs.items():
+                        if name not in ours:
+                            continue
+                        d = rel_diff(ours[name], v)
+                        if not filters:
+                            worst_original_only = max(worst_original_only, d)
+                            continue
+                        g = (pre_crop, group_of(name))
+                        if g not in worst or d > worst[g][0]:
+                            worst[g] = (d, name, case)
+                    print(
+                        f"{case} preCrop={pre_crop} filters={filters}: {len(theirs)} features, pyradiomics "
+                        f"{statistics.median(t_py):.2f} s, radstudy {statistics.median(t_rs):.2f} s (medians)",
+                        file=sys.stderr,
+                    )
+    load_after = os.getloadavg()
 
     lines = [
         "# radstudy vs PyRadiomics 3.1.4",
@@ -124,34 +153,48 @@ def main():
         "",
         f"Versions: Python {sys.version.split()[0]}, pyradiomics {radiomics.__version__}, "
         f"SimpleITK {sitk.Version.VersionString()}, numpy {numpy.__version__}.",
+        f"Machine: {os.cpu_count()} CPUs; load average (1, 5, 15 min) {load_before[0]:.2f}, {load_before[1]:.2f}, "
+        f"{load_before[2]:.2f} at the start and {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f} at the end.",
         "",
-        "## Maximum relative difference (over the 5 cases)",
+        "## Maximum relative difference (over the cases)",
         "",
         "| preCrop | image type | class | max rel. diff | worst feature (case) |",
         "| --- | --- | --- | --- | --- |",
     ]
     for (pre_crop, (itype, cls)), (d, name, case) in sorted(worst.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         lines.append(f"| {pre_crop} | {itype} | {cls} | {d:.3g} | `{name}` ({case}) |")
-    overall = max(d for d, _, _ in worst.values()) if worst else float("nan")
+    overall = max([d for d, _, _ in worst.values()] + [worst_original_only]) if worst else float("nan")
     mesh = max((d for (_, (_, c)), (d, _, _) in worst.items() if c == "shape (mesh)"), default=float("nan"))
     non_mesh = max((d for (_, (_, c)), (d, _, _) in worst.items() if c != "shape (mesh)"), default=float("nan"))
     lines += [
         "",
-        f"Overall: max relative difference {overall:.3g}; mesh shape {mesh:.3g}; all other features {non_mesh:.3g}.",
-        f"Columns present in only one of the two outputs: {len(missing)}" + (f" ({', '.join(sorted(missing)[:10])})" if missing else "") + ".",
-        "",
-        "## Per-case time (one thread each; wall clock; radstudy includes process start and image reading,",
-        "PyRadiomics includes image reading inside `execute`)",
-        "",
-        "| case | preCrop | features (PyRadiomics / radstudy) | PyRadiomics s | radstudy s | ratio |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"Overall: max relative difference {overall:.3g}; mesh shape {mesh:.3g}; all other features {non_mesh:.3g}; "
+        f"Original-only runs {worst_original_only:.3g}.",
+        f"Columns present in only one of the two outputs: {len(missing)}"
+        + (f" ({', '.join(sorted(missing)[:10])})" if missing else "")
+        + ".",
     ]
-    for case, pre_crop, n_py, n_rs, t_py, t_rs in times:
-        lines.append(f"| {case} | {pre_crop} | {n_py} / {n_rs} | {t_py:.2f} | {t_rs:.2f} | {t_py / t_rs:.1f}x |")
-    for pre_crop in (False, True):
-        tp = sum(t[4] for t in times if t[1] == pre_crop)
-        tr = sum(t[5] for t in times if t[1] == pre_crop)
-        lines.append(f"| **total** | {pre_crop} | | {tp:.2f} | {tr:.2f} | {tp / tr:.1f}x |")
+    for filters, title in ((True, "all 14 image types (1,316 features)"), (False, "Original image type only")):
+        lines += [
+            "",
+            f"## Per-case time, {title}",
+            "",
+            f"Median of {max(1, args.repeats)} runs per tool (one thread each; wall clock; radstudy includes process start",
+            "and image reading, PyRadiomics includes image reading inside `execute`); ratio = PyRadiomics median /",
+            "radstudy median.",
+            "",
+            "| case | preCrop | features (PyRadiomics / radstudy) | PyRadiomics s | radstudy s | ratio | radstudy runs s |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        rows = [t for t in times if t[2] == filters]
+        for case, pre_crop, _, n_py, n_rs, t_py, t_rs in sorted(rows, key=lambda t: (t[1], CASES.index(t[0]))):
+            mp, mr = statistics.median(t_py), statistics.median(t_rs)
+            runs = ", ".join(f"{t:.3f}" for t in t_rs)
+            lines.append(f"| {case} | {pre_crop} | {n_py} / {n_rs} | {mp:.3f} | {mr:.3f} | {ratio(mp, mr)} | {runs} |")
+        for pre_crop in (False, True):
+            tp = sum(statistics.median(t[5]) for t in rows if t[1] == pre_crop)
+            tr = sum(statistics.median(t[6]) for t in rows if t[1] == pre_crop)
+            lines.append(f"| **total** | {pre_crop} | | {tp:.3f} | {tr:.3f} | {ratio(tp, tr)} | |")
     lines.append("")
     with open(args.out, "w") as f:
         f.write("\n".join(lines))

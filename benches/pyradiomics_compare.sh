@@ -15,4 +15,4 @@ fi
 cargo build --release --quiet
 mkdir -p benches/results
 "$VENV/bin/python" benches/pyradiomics_compare.py --radstudy target/release/radstudy --data "$DATA" \
-  --out benches/results/pyradiomics_compare.md
+  --out benches/results/pyradiomics_compare.md "$@"

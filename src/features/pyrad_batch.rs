@@ -81,6 +81,10 @@ pub fn read_batch(path: &Path) -> Result<Vec<CaseInput>, String> {
 
 /// Extract every case (in parallel) and render the CSV, rows in input order.
 pub fn extract_csv(cases: &[CaseInput], params: &PyradParams, diagnostics: bool) -> Result<String, String> {
+    // Without diagnostics columns, do not compute them (PyRadiomics' `additionalInfo: false`).
+    let mut quiet = params.clone();
+    quiet.settings.additionalInfo &= diagnostics;
+    let params = &quiet;
     let results: Vec<Result<CaseOutput, String>> = cases.par_iter().map(|c| extract_one(c, params)).collect();
     let outputs: Vec<CaseOutput> = results.into_iter().collect::<Result<_, _>>()?;
     let with_label = cases.iter().any(|c| c.label.is_some());

@@ -55,8 +55,22 @@ pub struct Discretised {
     pub ng: i32,
 }
 
-/// Discretise the ROI with the settings' binWidth / binCount.
+/// Discretise the ROI with the settings' binWidth / binCount (computed once per ROI and
+/// settings, then copied from the ROI's cache).
 pub fn discretise(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
+    let key = (settings.binWidth.to_bits(), settings.binCount);
+    if let Some((k, d)) = roi.binned.get() {
+        if *k == key {
+            return Ok(d.clone());
+        }
+    }
+    let d = discretise_uncached(roi, settings)?;
+    // A cache already holding other settings keeps them; this result is still returned.
+    let _ = roi.binned.set((key, d.clone()));
+    Ok(d)
+}
+
+fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
     let values = roi.values();
     if values.is_empty() {
         return Err(PyradError::Mask("empty ROI".into()));
@@ -74,6 +88,47 @@ pub fn discretise(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretis
     present.dedup();
     let ng = *present.last().expect("non-empty ROI");
     Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng })
+}
+
+/// The discretised levels in a flat (z, y, x) array padded by `pad` voxels of level 0 (outside
+/// the ROI) on every side, so neighbours up to `pad` voxels away need no bounds checks.
+#[derive(Debug, Clone)]
+pub struct Padded {
+    pub levels: Vec<i32>,
+    /// Unpadded size (z, y, x).
+    pub size: [usize; 3],
+    pad: usize,
+    strides: [usize; 2],
+}
+
+impl Padded {
+    pub fn new(d: &Discretised, pad: usize) -> Self {
+        let sh = d.levels.shape();
+        let size = [sh[0], sh[1], sh[2]];
+        let dims = size.map(|n| n + 2 * pad);
+        let strides = [dims[1] * dims[2], dims[2]];
+        let mut levels = vec![0i32; dims[0] * dims[1] * dims[2]];
+        for ((z, y, x), &l) in d.levels.indexed_iter() {
+            levels[(z + pad) * strides[0] + (y + pad) * strides[1] + x + pad] = l;
+        }
+        Padded { levels, size, pad, strides }
+    }
+
+    /// Flat index of the unpadded voxel (z, y, x).
+    #[inline]
+    pub fn index(&self, z: usize, y: usize, x: usize) -> usize {
+        (z + self.pad) * self.strides[0] + (y + self.pad) * self.strides[1] + x + self.pad
+    }
+
+    /// Flat displacement of an offset (z, y, x); each |component| must be ≤ the padding.
+    pub fn displacement(&self, off: &[i64; 3]) -> isize {
+        off[0] as isize * self.strides[0] as isize + off[1] as isize * self.strides[1] as isize + off[2] as isize
+    }
+}
+
+/// Largest |component| of the offsets (the padding `Padded` needs for them).
+pub fn reach(offsets: &[[i64; 3]]) -> usize {
+    offsets.iter().flatten().map(|c| c.unsigned_abs() as usize).max().unwrap_or(0)
 }
 
 /// Python's float modulo (result has the sign of the divisor), as numpy's `%`.

@@ -6,8 +6,9 @@
 
 use serde_json::Value;
 
-use super::{extract_from_image, extract_shape, prepare, PyradError, PyradParams};
-use crate::image::filters::{apply, spec_from_pyradiomics};
+use super::roi::RoiArrays;
+use super::{extract_from_roi, extract_shape, prepare, PyradError, PyradParams};
+use crate::image::filters::{apply_box, spec_from_pyradiomics};
 use crate::image::Volume;
 
 /// The result of one case: `diagnostics_*` entries and `(column, value)` features in order.
@@ -27,8 +28,10 @@ pub fn extract_case(
     let settings = &params.settings;
     let prepared = prepare(image, mask_labels, settings)?;
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
-    let base_f32 = prepared.image.with_data(prepared.image.data.mapv(|v| v as f32));
-    let mask_u8 = prepared.mask.with_data(prepared.mask.data.mapv(u8::from));
+    // The filters' f32 input, converted once and only when some filter runs.
+    let base_f32 = std::cell::OnceCell::new();
+    // The original ROI, cropped once; filtered images reuse its mask (same grid and box).
+    let original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
     for (type_name, custom) in &params.image_types {
         let merged = settings.with_overrides(custom)?;
         let merged_map = match serde_json::to_value(&merged) {
@@ -36,16 +39,21 @@ pub fn extract_case(
             _ => return Err(PyradError::Settings(format!("image type {type_name}: settings are not an object"))),
         };
         if type_name == "Original" {
-            features.extend(extract_from_image("original", &prepared.image, &prepared, &merged, &params.classes)?);
+            features.extend(extract_from_roi("original", &original, &merged, &params.classes)?);
             continue;
         }
         let spec = spec_from_pyradiomics(type_name, &merged_map)
             .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
-        let images = apply(&base_f32, &mask_u8, &spec)
-            .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
+        // Filters compute only the ROI's bounding box where that is exact (LoG, wavelet).
+        let images = apply_box(
+            base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32))),
+            &spec,
+            prepared.bbox,
+        )
+        .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         for (name, filtered) in images {
-            let img64 = filtered.with_data(filtered.data.mapv(f64::from));
-            features.extend(extract_from_image(&name, &img64, &prepared, &merged, &params.classes)?);
+            let roi = RoiArrays::from_box(&filtered, &original);
+            features.extend(extract_from_roi(&name, &roi, &merged, &params.classes)?);
         }
     }
     Ok(CaseOutput { diagnostics: prepared.diagnostics.clone(), features })

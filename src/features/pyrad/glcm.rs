@@ -5,7 +5,7 @@
 //! This module must not merge directions unless `weightingNorm` asks for it.
 
 use super::angles::angles;
-use super::binning::{discretise, Discretised};
+use super::binning::{discretise, reach, Discretised, Padded};
 use super::eigen::general_eigenvalues;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
@@ -15,22 +15,25 @@ const EPS: f64 = f64::EPSILON;
 
 /// Count co-occurrences per offset: `P[a][i·ng + j]` over present grey levels.
 fn count_matrices(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize], ngp: usize) -> Vec<Vec<f64>> {
-    let sh = d.levels.shape();
-    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
+    let pd = Padded::new(d, reach(offsets));
+    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
     let mut p = vec![vec![0.0; ngp * ngp]; offsets.len()];
-    for ((z, y, x), &m) in d.mask.indexed_iter() {
-        if !m {
-            continue;
-        }
-        let gi = pos[d.levels[[z, y, x]] as usize];
-        for (a, off) in offsets.iter().enumerate() {
-            let (nz, ny, nx) = (z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]);
-            if nz < 0 || ny < 0 || nx < 0 || nz >= size[0] || ny >= size[1] || nx >= size[2] {
-                continue;
-            }
-            let n = [nz as usize, ny as usize, nx as usize];
-            if d.mask[n] {
-                p[a][gi * ngp + pos[d.levels[n] as usize]] += 1.0;
+    let [nz, ny, nx] = pd.size;
+    for z in 0..nz {
+        for y in 0..ny {
+            for x in 0..nx {
+                let at = pd.index(z, y, x);
+                let g = pd.levels[at];
+                if g == 0 {
+                    continue; // outside the ROI
+                }
+                let gi = pos[g as usize] * ngp;
+                for (pa, &o) in p.iter_mut().zip(&disp) {
+                    let h = pd.levels[at.wrapping_add_signed(o)];
+                    if h != 0 {
+                        pa[gi + pos[h as usize]] += 1.0;
+                    }
+                }
             }
         }
     }
@@ -140,6 +143,13 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
     for i in 0..n {
         for j in 0..n {
             let v = at(i, j);
+            let pp = px[i] * py[j];
+            hxy2 -= pp * (pp + EPS).log2();
+            if v == 0.0 {
+                // Every other term is ±0 here; adding ±0 to a sum that starts at +0 changes
+                // nothing, so skipping them keeps the result bit for bit.
+                continue;
+            }
             let (gi, gj) = (g[i], g[j]);
             pxy_sum[(gi + gj) as usize] += v;
             pxy_diff[(gi - gj).abs() as usize] += v;
@@ -155,9 +165,7 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
             corm += v * (gi - ux) * (gj - uy);
             ene += v * v;
             hxy -= v * (v + EPS).log2();
-            let pp = px[i] * py[j];
             hxy1 -= v * (pp + EPS).log2();
-            hxy2 -= pp * (pp + EPS).log2();
             maxp = maxp.max(v);
         }
     }
@@ -215,9 +223,20 @@ fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
     if n < 2 {
         return 1.0;
     }
-    let q: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| (0..n).map(|k| p[i * n + k] * p[j * n + k] / (px[i] * py[k] + EPS)).sum()).collect())
-        .collect();
+    // Q(i,j) summed over ascending k as before, but only over the non-zero p(i,k)·p(j,k)
+    // (zero terms add +0 to a sum starting at +0: same result, bit for bit).
+    let mut q = vec![vec![0.0f64; n]; n];
+    let mut nz = Vec::with_capacity(n);
+    for k in 0..n {
+        nz.clear();
+        nz.extend((0..n).filter(|&i| p[i * n + k] != 0.0));
+        for &i in &nz {
+            let (pik, den) = (p[i * n + k], px[i] * py[k] + EPS);
+            for &j in &nz {
+                q[i][j] += pik * p[j * n + k] / den;
+            }
+        }
+    }
     if q.iter().flatten().any(|v| !v.is_finite()) {
         return f64::NAN;
     }

@@ -4,7 +4,7 @@
 //! This module must not add IBSI's NGLDM-only features.
 
 use super::angles::angles;
-use super::binning::discretise;
+use super::binning::{discretise, reach, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -13,7 +13,6 @@ use super::PyradError;
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
     let d = discretise(roi, settings)?;
     let sh = d.levels.shape();
-    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
     let mut pos = vec![0usize; d.ng as usize + 1];
@@ -23,23 +22,27 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ngp = d.gray_levels.len();
     let nd = offsets.len() + 1;
     let mut p = vec![0.0; ngp * nd];
-    for ((z, y, x), &m) in d.mask.indexed_iter() {
-        if !m {
-            continue;
-        }
-        let g = d.levels[[z, y, x]] as i64;
-        let mut dep = 0usize;
-        for off in &offsets {
-            let q = [z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]];
-            if (0..3).any(|k| q[k] < 0 || q[k] >= size[k]) {
-                continue;
+    let pd = Padded::new(&d, reach(&offsets));
+    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
+    let [nz, ny, nx] = pd.size;
+    for z in 0..nz {
+        for y in 0..ny {
+            for x in 0..nx {
+                let at = pd.index(z, y, x);
+                let g = pd.levels[at];
+                if g == 0 {
+                    continue; // outside the ROI
+                }
+                let dep = disp
+                    .iter()
+                    .filter(|&&o| {
+                        let h = pd.levels[at.wrapping_add_signed(o)];
+                        h != 0 && (i64::from(g) - i64::from(h)).abs() <= settings.gldm_a
+                    })
+                    .count();
+                p[pos[g as usize] * nd + dep] += 1.0;
             }
-            let qi = [q[0] as usize, q[1] as usize, q[2] as usize];
-            if d.mask[qi] && (g - d.levels[qi] as i64).abs() <= settings.gldm_a {
-                dep += 1;
-            }
         }
-        p[pos[g as usize] * nd + dep] += 1.0;
     }
     let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
     let pg: Vec<f64> = (0..ngp).map(|g| p[g * nd..(g + 1) * nd].iter().sum()).collect();

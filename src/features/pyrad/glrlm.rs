@@ -22,24 +22,38 @@ fn run_matrices(
     let sh = levels.shape();
     let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
     let inside = |p: [i64; 3]| (0..3).all(|k| p[k] >= 0 && p[k] < size[k]);
+    // Flat (z, y, x) levels, 0 outside the ROI (the mask is exactly the non-zero levels).
+    let flat: Vec<i32> = levels.iter().zip(mask.iter()).map(|(&l, &m)| if m { l } else { 0 }).collect();
+    let strides = [size[1] * size[2], size[2], 1];
     let mut out = Vec::with_capacity(offsets.len());
     for off in offsets {
         let mut p = vec![0.0; ngp * nr];
         let mut multi = false;
+        let step = (0..3).map(|k| off[k] * strides[k]).sum::<i64>() as isize;
         for ((z, y, x), _) in levels.indexed_iter() {
             let start = [z as i64, y as i64, x as i64];
             if inside([start[0] - off[0], start[1] - off[1], start[2] - off[2]]) {
                 continue; // not the first voxel of its line
             }
-            let mut cur = start;
+            // Voxels on the line from `start` inside the box.
+            let steps = (0..3)
+                .filter(|&k| off[k] != 0)
+                .map(|k| if off[k] > 0 { (size[k] - 1 - start[k]) / off[k] } else { start[k] / -off[k] })
+                .min()
+                .unwrap_or(0)
+                + 1;
+            let mut at = (0..3).map(|k| start[k] * strides[k]).sum::<i64>() as usize;
             let mut gl: Option<usize> = None;
             let mut rl = 0usize;
             let mut elements = 0usize;
-            while inside(cur) {
-                let idx = [cur[0] as usize, cur[1] as usize, cur[2] as usize];
-                if mask[idx] {
+            for t in 0..steps {
+                if t > 0 {
+                    at = at.wrapping_add_signed(step);
+                }
+                let l = flat[at];
+                if l != 0 {
                     elements += 1;
-                    let g = pos[levels[idx] as usize];
+                    let g = pos[l as usize];
                     match gl {
                         None => gl = Some(g),
                         Some(c) if c == g => rl += 1,
@@ -53,7 +67,6 @@ fn run_matrices(
                     p[c * nr + rl] += 1.0;
                     rl = 0;
                 }
-                cur = [cur[0] + off[0], cur[1] + off[1], cur[2] + off[2]];
             }
             if let Some(c) = gl {
                 p[c * nr + rl] += 1.0;

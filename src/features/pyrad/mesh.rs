@@ -104,31 +104,87 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
     }
 }
 
-/// Largest squared vertex distances (same z, same y, same x, any), square-rooted.
+/// Largest squared vertex distances (same z, same y, same x, any), square-rooted; the same
+/// maxima as comparing every pair (`dist` below, the formula PyRadiomics uses), found faster:
+/// 2D diameters compare only vertices of one plane, and the 3D diameter skips pairs of vertex
+/// blocks whose bounding boxes cannot hold a pair farther apart than the best so far (the
+/// bound uses the same rounded arithmetic on larger differences, so it is never too small).
 fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
     let half = spacing.map(|s| 0.5 * s);
+    let dist = |p: &[i64; 3], q: &[i64; 3]| {
+        let dz = (p[0] - q[0]) as f64 * half[0];
+        let dy = (p[1] - q[1]) as f64 * half[1];
+        let dx = (p[2] - q[2]) as f64 * half[2];
+        dz * dz + dy * dy + dx * dx
+    };
     let mut best = [0.0f64; 4];
-    for (i, p) in v.iter().enumerate() {
-        for q in &v[i + 1..] {
-            let dz = (p[0] - q[0]) as f64 * half[0];
-            let dy = (p[1] - q[1]) as f64 * half[1];
-            let dx = (p[2] - q[2]) as f64 * half[2];
-            let dist = dz * dz + dy * dy + dx * dx;
-            if p[0] == q[0] && dist > best[0] {
-                best[0] = dist;
-            }
-            if p[1] == q[1] && dist > best[1] {
-                best[1] = dist;
-            }
-            if p[2] == q[2] && dist > best[2] {
-                best[2] = dist;
-            }
-            if dist > best[3] {
-                best[3] = dist;
+    for axis in 0..3 {
+        let mut sorted: Vec<&[i64; 3]> = v.iter().collect();
+        sorted.sort_unstable_by_key(|p| p[axis]);
+        for plane in sorted.chunk_by(|a, b| a[axis] == b[axis]) {
+            for (i, p) in plane.iter().enumerate() {
+                for q in &plane[i + 1..] {
+                    best[axis] = best[axis].max(dist(p, q));
+                }
             }
         }
     }
+    best[3] = diameter_3d(v, &dist);
     best.map(f64::sqrt)
+}
+
+/// Largest `dist` over all vertex pairs, by blocks of consecutive vertices (raster order keeps
+/// them close together) with bounding-box pruning.
+fn diameter_3d(v: &[[i64; 3]], dist: &impl Fn(&[i64; 3], &[i64; 3]) -> f64) -> f64 {
+    const BLOCK: usize = 32;
+    let boxes: Vec<([i64; 3], [i64; 3])> = v
+        .chunks(BLOCK)
+        .map(|c| {
+            let lo = std::array::from_fn(|d| c.iter().map(|p| p[d]).min().unwrap_or(0));
+            let hi = std::array::from_fn(|d| c.iter().map(|p| p[d]).max().unwrap_or(0));
+            (lo, hi)
+        })
+        .collect();
+    // Start from the extreme vertices along the axes and diagonals: usually (near) the answer.
+    let dirs: [[i64; 3]; 13] = [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 1, 0],
+        [1, -1, 0],
+        [1, 0, 1],
+        [1, 0, -1],
+        [0, 1, 1],
+        [0, 1, -1],
+        [1, 1, 1],
+        [1, 1, -1],
+        [1, -1, 1],
+        [1, -1, -1],
+    ];
+    let proj = |p: &[i64; 3], d: &[i64; 3]| p[0] * d[0] + p[1] * d[1] + p[2] * d[2];
+    let mut best = 0.0f64;
+    for d in &dirs {
+        if let (Some(a), Some(b)) = (v.iter().min_by_key(|p| proj(p, d)), v.iter().max_by_key(|p| proj(p, d))) {
+            best = best.max(dist(a, b));
+        }
+    }
+    for (bi, (alo, ahi)) in boxes.iter().enumerate() {
+        for (bj, (blo, bhi)) in boxes.iter().enumerate().skip(bi) {
+            let far: [i64; 3] = std::array::from_fn(|d| (ahi[d] - blo[d]).abs().max((bhi[d] - alo[d]).abs()));
+            if dist(&far, &[0, 0, 0]) <= best {
+                continue;
+            }
+            let a = &v[bi * BLOCK..((bi + 1) * BLOCK).min(v.len())];
+            let b = &v[bj * BLOCK..((bj + 1) * BLOCK).min(v.len())];
+            for (i, p) in a.iter().enumerate() {
+                let start = if bi == bj { i + 1 } else { 0 };
+                for q in &b[start..] {
+                    best = best.max(dist(p, q));
+                }
+            }
+        }
+    }
+    best
 }
 
 fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
@@ -146,6 +202,33 @@ fn norm(a: [f64; 3]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pruned_diameters_equal_all_pairs() {
+        // Pseudo-random vertices (several blocks): the pruned search must find the same maxima.
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % 41) as i64
+        };
+        let v: Vec<[i64; 3]> = (0..500).map(|_| [next(), next(), next()]).collect();
+        let spacing = [2.5, 0.7, 0.9];
+        let half = spacing.map(|s| 0.5 * s);
+        let mut brute = [0.0f64; 4];
+        for (i, p) in v.iter().enumerate() {
+            for q in &v[i + 1..] {
+                let d: [f64; 3] = std::array::from_fn(|k| (p[k] - q[k]) as f64 * half[k]);
+                let dist = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                for k in 0..3 {
+                    if p[k] == q[k] {
+                        brute[k] = brute[k].max(dist);
+                    }
+                }
+                brute[3] = brute[3].max(dist);
+            }
+        }
+        assert_eq!(diameters(&v, spacing), brute.map(f64::sqrt));
+    }
 
     #[test]
     fn single_voxel_is_an_octahedron() {

@@ -101,16 +101,26 @@ pub fn extract_from_image(
         )));
     }
     let roi = roi::RoiArrays::crop(image, &prepared.texture_mask, prepared.bbox);
+    extract_from_roi(image_type_name, &roi, settings, classes)
+}
+
+/// `extract_from_image` for an image already cropped to the ROI's bounding box.
+pub fn extract_from_roi(
+    image_type_name: &str,
+    roi: &roi::RoiArrays,
+    settings: &PyradSettings,
+    classes: &EnabledClasses,
+) -> Result<Vec<(String, f64)>, PyradError> {
     let mut out = Vec::new();
     for (class, list) in &classes.classes {
         let values: Vec<(&'static str, f64)> = match class {
             FeatureClass::Shape | FeatureClass::Shape2D => continue,
-            FeatureClass::FirstOrder => firstorder::compute(&roi, settings)?,
-            FeatureClass::Glcm => glcm::compute(&roi, settings)?,
-            FeatureClass::Glrlm => glrlm::compute(&roi, settings)?,
-            FeatureClass::Glszm => glszm::compute(&roi, settings)?,
-            FeatureClass::Gldm => gldm::compute(&roi, settings)?,
-            FeatureClass::Ngtdm => ngtdm::compute(&roi, settings)?,
+            FeatureClass::FirstOrder => firstorder::compute(roi, settings)?,
+            FeatureClass::Glcm => glcm::compute(roi, settings)?,
+            FeatureClass::Glrlm => glrlm::compute(roi, settings)?,
+            FeatureClass::Glszm => glszm::compute(roi, settings)?,
+            FeatureClass::Gldm => gldm::compute(roi, settings)?,
+            FeatureClass::Ngtdm => ngtdm::compute(roi, settings)?,
         };
         let names = names::selected(*class, list)?;
         for (n, v) in names::pick(&values, &names) {

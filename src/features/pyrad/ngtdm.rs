@@ -3,7 +3,7 @@
 //! neighbours), summed per grey level. This module must not exclude neighbour-less voxels.
 
 use super::angles::angles;
-use super::binning::discretise;
+use super::binning::{discretise, reach, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -12,32 +12,36 @@ use super::PyradError;
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
     let d = discretise(roi, settings)?;
     let sh = d.levels.shape();
-    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
     let ng = d.ng as usize;
     let mut count = vec![0.0f64; ng];
     let mut s = vec![0.0f64; ng];
-    for ((z, y, x), &m) in d.mask.indexed_iter() {
-        if !m {
-            continue;
-        }
-        let g = d.levels[[z, y, x]];
-        let (mut c, mut sum) = (0.0f64, 0.0f64);
-        for off in &offsets {
-            let q = [z as i64 + off[0], y as i64 + off[1], x as i64 + off[2]];
-            if (0..3).any(|k| q[k] < 0 || q[k] >= size[k]) {
-                continue;
+    let pd = Padded::new(&d, reach(&offsets));
+    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
+    let [nz, ny, nx] = pd.size;
+    // Raster (z, y, x) order and offset order as before: the sums round identically.
+    for z in 0..nz {
+        for y in 0..ny {
+            for x in 0..nx {
+                let at = pd.index(z, y, x);
+                let g = pd.levels[at];
+                if g == 0 {
+                    continue; // outside the ROI
+                }
+                let (mut c, mut sum) = (0.0f64, 0.0f64);
+                for &o in &disp {
+                    let h = pd.levels[at.wrapping_add_signed(o)];
+                    if h != 0 {
+                        c += 1.0;
+                        sum += h as f64;
+                    }
+                }
+                let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
+                count[g as usize - 1] += 1.0;
+                s[g as usize - 1] += diff;
             }
-            let qi = [q[0] as usize, q[1] as usize, q[2] as usize];
-            if d.mask[qi] {
-                c += 1.0;
-                sum += d.levels[qi] as f64;
-            }
         }
-        let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
-        count[g as usize - 1] += 1.0;
-        s[g as usize - 1] += diff;
     }
     let keep: Vec<usize> = (0..ng).filter(|&k| count[k] > 0.0).collect();
     let iv: Vec<f64> = keep.iter().map(|&k| (k + 1) as f64).collect();

@@ -6,7 +6,7 @@
 use ndarray::Array3;
 
 use super::resample::{self, PixelKind};
-use super::roi::{bounding_box, BBox};
+use super::roi::{bounding_box, count_true, BBox};
 use super::settings::PyradSettings;
 use super::PyradError;
 use crate::image::{GeometryTolerance, Volume};
@@ -35,38 +35,60 @@ pub fn prepare(
     let label = settings.label;
     let mut mask = label_mask(mask_labels, label)?;
     let mut diagnostics = Vec::new();
-    let mut kind = PixelKind::detect(image);
-    let mut img = image.with_data(image.data.mapv(|v| v as f64));
-    img.spacing = image.spacing;
-    diag_image(&mut diagnostics, "original", &img);
-    diag_mask(&mut diagnostics, "original", &mask);
+    // The pixel type matters only when resampling; detect it then (a pass over the image).
+    let mut kind = None;
+    // Bounding box and size of the current mask, recomputed only when the mask changes.
+    let mut stats = MaskStats::of(&mask);
+    // Diagnostics only when PyRadiomics would report them (additionalInfo).
+    let info = settings.additionalInfo;
+    if info {
+        diag_image(&mut diagnostics, "original", image);
+        diag_mask(&mut diagnostics, "original", &stats);
+    }
 
     // Geometry check (SimpleITK tolerance: coordinates 1e-6·spacing[0], directions 1e-6).
     let tol = settings.geometryTolerance.unwrap_or(1e-6);
     let gt = GeometryTolerance { spacing_rel: tol, origin_mm: tol * image.spacing[0], direction: tol };
-    if let Some(why) = img.geometry_mismatch(&mask, gt) {
+    if let Some(why) = image.geometry_mismatch(&mask, gt) {
         if !settings.correctMask {
             return Err(PyradError::Geometry(format!(
                 "image/mask geometry mismatch ({why}); enable correctMask or increase geometryTolerance"
             )));
         }
-        mask = correct_mask(&img, &mask)?;
-    }
-
-    if settings.normalize {
-        img = normalize(&img, settings.normalizeScale, settings.removeOutliers);
-        kind = PixelKind::Float64;
+        mask = correct_mask(image, &mask)?;
+        stats = MaskStats::of(&mask);
     }
 
     let interp = settings.interpolator_kind()?;
+    let resampling = interp.is_some() && settings.resampledPixelSpacing.is_some();
+    // preCrop without normalisation or resampling: crop first and convert only the crop to
+    // f64 (the same values as converting everything and cropping).
+    let early_crop = settings.preCrop && !settings.normalize && !resampling;
+    let mut img = if early_crop {
+        let bb = check_stats(&stats, settings)?;
+        let b = padded_box(image.shape(), bb, settings.padDistance);
+        let cropped = crate::image::roi::crop(image, b);
+        mask = crate::image::roi::crop(&mask, b);
+        stats = MaskStats::of(&mask);
+        cropped.with_data(cropped.data.mapv(f64::from))
+    } else {
+        image.with_data(image.data.mapv(f64::from))
+    };
+
+    if settings.normalize {
+        img = normalize(&img, settings.normalizeScale, settings.removeOutliers);
+        kind = Some(PixelKind::Float64);
+    }
+
     if let (Some(interp), Some(spacing)) = (interp, &settings.resampledPixelSpacing) {
         if spacing.len() != 3 {
             return Err(PyradError::Settings(format!("resampledPixelSpacing needs 3 values, got {}", spacing.len())));
         }
-        let bb = bounding_box(&mask).ok_or_else(|| PyradError::Mask(format!("label {label} not present")))?;
+        let bb = stats.bbox.ok_or_else(|| PyradError::Mask(format!("label {label} not present")))?;
         let sp = [spacing[0], spacing[1], spacing[2]];
         match resample::pyradiomics_grid(&mask, bb, sp, settings.padDistance, img.spacing) {
             Some(grid) => {
+                let kind = kind.unwrap_or_else(|| PixelKind::detect(image));
                 img = resample::resample_image(&img, &grid, interp, kind);
                 mask = resample::resample_mask(&mask, &grid);
             }
@@ -74,19 +96,25 @@ pub fn prepare(
                 (img, mask) = crop_padded(&img, &mask, bb, settings.padDistance);
             }
         }
-        diag_image(&mut diagnostics, "interpolated", &img);
-        diag_mask(&mut diagnostics, "interpolated", &mask);
-    } else if settings.preCrop {
-        let bb = check_mask(&mask, settings)?;
+        stats = MaskStats::of(&mask);
+        if info {
+            diag_image(&mut diagnostics, "interpolated", &img);
+            diag_mask(&mut diagnostics, "interpolated", &stats);
+        }
+    } else if settings.preCrop && !early_crop {
+        let bb = check_stats(&stats, settings)?;
         (img, mask) = crop_padded(&img, &mask, bb, settings.padDistance);
+        stats = MaskStats::of(&mask);
     }
 
-    let mut bbox = check_mask(&mask, settings)?;
+    let mut bbox = check_stats(&stats, settings)?;
     let mut texture_mask = mask.clone();
     if let Some(range) = &settings.resegmentRange {
         texture_mask = resegment(&img, &mask, range, &settings.resegmentMode, label)?;
         bbox = check_mask(&texture_mask, settings)?;
-        diag_mask(&mut diagnostics, "resegmented", &texture_mask);
+        if info {
+            diag_mask(&mut diagnostics, "resegmented", &MaskStats::of(&texture_mask));
+        }
     }
     Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics })
 }
@@ -114,9 +142,25 @@ fn label_mask(labels: &Volume<f32>, label: u32) -> Result<Volume<bool>, PyradErr
     Ok(labels.with_data(data))
 }
 
+/// Bounding box and voxel count of a mask.
+struct MaskStats {
+    bbox: Option<BBox>,
+    count: usize,
+}
+
+impl MaskStats {
+    fn of(mask: &Volume<bool>) -> Self {
+        MaskStats { bbox: bounding_box(mask), count: count_true(mask) }
+    }
+}
+
 /// PyRadiomics `checkMask`: bounding box, dimensionality and size checks.
 pub fn check_mask(mask: &Volume<bool>, settings: &PyradSettings) -> Result<BBox, PyradError> {
-    let bb = bounding_box(mask).ok_or_else(|| PyradError::Mask(format!("label {} not present", settings.label)))?;
+    check_stats(&MaskStats::of(mask), settings)
+}
+
+fn check_stats(stats: &MaskStats, settings: &PyradSettings) -> Result<BBox, PyradError> {
+    let bb = stats.bbox.ok_or_else(|| PyradError::Mask(format!("label {} not present", settings.label)))?;
     let ndims = (0..3).filter(|&a| bb.1[a] - bb.0[a] + 1 > 1).count() as u32;
     if ndims == 0 {
         return Err(PyradError::Mask("mask only contains 1 segmented voxel".into()));
@@ -128,7 +172,7 @@ pub fn check_mask(mask: &Volume<bool>, settings: &PyradSettings) -> Result<BBox,
         )));
     }
     if let Some(min) = settings.minimumROISize {
-        let n = mask.data.iter().filter(|&&m| m).count() as u64;
+        let n = stats.count as u64;
         if n <= min {
             return Err(PyradError::Mask(format!("size of the ROI is too small (minimum size: {min}, ROI size: {n})")));
         }
@@ -138,15 +182,20 @@ pub fn check_mask(mask: &Volume<bool>, settings: &PyradSettings) -> Result<BBox,
 
 /// `cropToTumorMask` with padding, clamped to the image.
 fn crop_padded(img: &Volume<f64>, mask: &Volume<bool>, bb: BBox, pad: i64) -> (Volume<f64>, Volume<bool>) {
-    let shape = img.shape();
+    let b = padded_box(img.shape(), bb, pad);
+    (crate::image::roi::crop(img, b), crate::image::roi::crop(mask, b))
+}
+
+/// The box of `bb` padded by `pad` voxels, clamped to `shape` (half-open upper bound).
+fn padded_box(shape: [usize; 3], bb: BBox, pad: i64) -> ([usize; 3], [usize; 3]) {
     let lo: [usize; 3] = std::array::from_fn(|a| (bb.0[a] as i64 - pad).max(0) as usize);
     let hi: [usize; 3] = std::array::from_fn(|a| ((bb.1[a] as i64 + pad + 1).max(0) as usize).min(shape[a]));
-    (crate::image::roi::crop(img, (lo, hi)), crate::image::roi::crop(mask, (lo, hi)))
+    (lo, hi)
 }
 
 /// `_correctMask`: nearest-neighbour resampling of the mask onto the image grid, after
 /// checking that the ROI lies inside the image's physical extent (tolerance 1e-3 voxel).
-fn correct_mask(img: &Volume<f64>, mask: &Volume<bool>) -> Result<Volume<bool>, PyradError> {
+fn correct_mask<T>(img: &Volume<T>, mask: &Volume<bool>) -> Result<Volume<bool>, PyradError> {
     let bb = bounding_box(mask).ok_or_else(|| PyradError::Mask("empty mask".into()))?;
     let grid = resample::Grid { spacing: img.spacing, origin: img.origin, size: img.shape() };
     // ROI corners in image index space.
@@ -164,7 +213,7 @@ fn correct_mask(img: &Volume<f64>, mask: &Volume<bool>) -> Result<Volume<bool>, 
     Ok(Volume { data: out.data, spacing: img.spacing, origin: img.origin, direction: img.direction })
 }
 
-fn physical_to_index(v: &Volume<f64>, p: [f64; 3]) -> [f64; 3] {
+fn physical_to_index<T>(v: &Volume<T>, p: [f64; 3]) -> [f64; 3] {
     // Directions are orthonormal: index = Sᵀ⁻¹ Dᵀ (p − o).
     let d: [f64; 3] = std::array::from_fn(|k| p[k] - v.origin[k]);
     std::array::from_fn(|c| (0..3).map(|r| v.direction[r][c] * d[r]).sum::<f64>() / v.spacing[c])
@@ -241,12 +290,21 @@ pub fn resegment(
     Ok(mask.with_data(data))
 }
 
-fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
+fn diag_image<T: Copy + Into<f64>>(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<T>) {
     let s = img.shape();
     let n = img.data.len() as f64;
-    let mean = img.data.iter().sum::<f64>() / n;
-    let min = img.data.iter().cloned().fold(f64::INFINITY, f64::min);
-    let max = img.data.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    // One pass; the sum runs in the same (logical) order as before.
+    let (mut sum, mut min, mut max) = (0.0f64, f64::INFINITY, f64::NEG_INFINITY);
+    let mut visit = |v: f64| {
+        sum += v;
+        min = min.min(v);
+        max = max.max(v);
+    };
+    match img.data.as_slice() {
+        Some(sl) => sl.iter().for_each(|&v| visit(v.into())),
+        None => img.data.iter().for_each(|&v| visit(v.into())),
+    }
+    let mean = sum / n;
     d.push((format!("diagnostics_Image-{tag}_Spacing"), format!("{:?}", img.spacing)));
     d.push((format!("diagnostics_Image-{tag}_Size"), format!("({}, {}, {})", s[0], s[1], s[2])));
     d.push((format!("diagnostics_Image-{tag}_Mean"), format!("{mean}")));
@@ -254,9 +312,9 @@ fn diag_image(d: &mut Vec<(String, String)>, tag: &str, img: &Volume<f64>) {
     d.push((format!("diagnostics_Image-{tag}_Maximum"), format!("{max}")));
 }
 
-fn diag_mask(d: &mut Vec<(String, String)>, tag: &str, mask: &Volume<bool>) {
-    let n = mask.data.iter().filter(|&&m| m).count();
-    if let Some((lo, hi)) = bounding_box(mask) {
+fn diag_mask(d: &mut Vec<(String, String)>, tag: &str, stats: &MaskStats) {
+    let n = stats.count;
+    if let Some((lo, hi)) = stats.bbox {
         d.push((
             format!("diagnostics_Mask-{tag}_BoundingBox"),
             format!(

@@ -2,9 +2,12 @@
 //! `LaplacianRecursiveGaussianImageFilter` (normalised across scale, sigma in mm), i.e. ITK's
 //! Deriche 4th-order recursive Gaussian (`itkRecursiveGaussianImageFilter.hxx`,
 //! `itkRecursiveSeparableImageFilter.hxx`, `itkLaplacianRecursiveGaussianImageFilter.hxx`).
-//! Like ITK, each 1D pass runs in f64 and stores its result as f32. Must not crop or pad.
+//! Like ITK, each 1D pass runs in f64 and stores its result as f32. Must not pad, nor crop
+//! except to the box `laplacian_of_gaussian_box` is asked for.
 
-use ndarray::{Array3, Axis, Zip};
+use std::ops::Range;
+
+use ndarray::{Array3, ArrayView3, Zip};
 
 use super::FilterError;
 use crate::image::volume::Volume;
@@ -118,7 +121,28 @@ fn dot4(a: [f64; 4], b: [f64; 4]) -> f64 {
 
 /// One causal + anti-causal pass over `BLOCK` lines of length >= 4 at once (ITK
 /// FilterDataArray per line): each line is assumed to extend with its edge values to infinity.
-fn filter_lines(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes]) {
+/// Only `out[keep]` is valid afterwards: the causal recursion stops at `keep.end`, the
+/// anti-causal one at `keep.start` (each value depends only on the values before / after it,
+/// so the kept ones are those of the whole-line pass).
+fn filter_lines(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes], keep: Range<usize>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2 (checked just above). AVX2 adds wider registers only;
+        // no FMA, so every product and sum rounds as in the portable version.
+        return unsafe { filter_lines_avx2(c, x, out, back, keep) };
+    }
+    filter_lines_portable(c, x, out, back, keep)
+}
+
+/// `filter_lines_portable` compiled with AVX2 (4 f64 lanes per instruction).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn filter_lines_avx2(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes], keep: Range<usize>) {
+    filter_lines_portable(c, x, out, back, keep)
+}
+
+#[inline(always)]
+fn filter_lines_portable(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes], keep: Range<usize>) {
     let ln = x.len();
     let (n, d, m, bn, bm) = (c.n, c.d, c.m, c.bn, c.bm);
     for w in 0..BLOCK {
@@ -132,7 +156,7 @@ fn filter_lines(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes
         out[2][w] -= dot4([out[1][w], out[0][w], v1, v1], [d[0], d[1], bn[2], bn[3]]);
         out[3][w] -= dot4([out[2][w], out[1][w], out[0][w], v1], [d[0], d[1], d[2], bn[3]]);
     }
-    for i in 4..ln {
+    for i in 4..keep.end.max(4) {
         for w in 0..BLOCK {
             let v = dot4([x[i][w], x[i - 1][w], x[i - 2][w], x[i - 3][w]], n);
             out[i][w] = v - dot4([out[i - 1][w], out[i - 2][w], out[i - 3][w], out[i - 4][w]], d);
@@ -150,67 +174,106 @@ fn filter_lines(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes
         back[ln - 3][w] -= dot4([back[ln - 2][w], back[ln - 1][w], v2, v2], [d[0], d[1], bm[2], bm[3]]);
         back[ln - 4][w] -= dot4([back[ln - 3][w], back[ln - 2][w], back[ln - 1][w], v2], [d[0], d[1], d[2], bm[3]]);
     }
-    for i in (1..=ln - 4).rev() {
+    for i in ((keep.start + 1).max(1)..=ln - 4).rev() {
         for w in 0..BLOCK {
             let v = dot4([x[i][w], x[i + 1][w], x[i + 2][w], x[i + 3][w]], m);
             back[i - 1][w] = v - dot4([back[i][w], back[i + 1][w], back[i + 2][w], back[i + 3][w]], d);
         }
     }
-    for (o, b) in out.iter_mut().zip(back.iter()) {
+    for (o, b) in out[keep.clone()].iter_mut().zip(back[keep].iter()) {
         for w in 0..BLOCK {
             o[w] += b[w];
         }
     }
 }
 
-/// Filter every line along `axis` (length >= 4) with `c`, f64 inside a line, f32 stored.
-fn filter_axis(src: &Array3<f32>, axis: usize, c: &Recursive) -> Array3<f32> {
-    let len = src.shape()[axis];
-    let mut dst = Array3::<f32>::zeros(src.raw_dim());
-    let inputs: Vec<_> = src.lanes(Axis(axis)).into_iter().collect();
-    let mut outputs: Vec<_> = dst.lanes_mut(Axis(axis)).into_iter().collect();
+/// Filter every line along `axis` (length >= 4) of `src` with `c`, f64 inside a line, f32
+/// stored, keeping only the positions `keep` along `axis` (the other axes keep their size).
+/// Each kept value is the one the whole-line result has there.
+fn filter_axis(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usize>) -> Array3<f32> {
+    let src = src.as_standard_layout();
+    let sl = src.as_slice().expect("standard layout is contiguous");
+    let d = [src.shape()[0], src.shape()[1], src.shape()[2]];
+    let st = [d[1] * d[2], d[2], 1];
+    let len = d[axis];
+    let mut dim = d;
+    dim[axis] = keep.len();
+    let dst_st = [dim[1] * dim[2], dim[2], 1];
+    let mut dst = vec![0.0f32; dim[0] * dim[1] * dim[2]];
+    // The lanes, row-major over the two other axes: for axes 0 and 1, consecutive lanes are
+    // neighbours in memory, so a block of lanes reads contiguous voxels.
+    let (b, e) = match axis {
+        0 => (1, 2),
+        1 => (0, 2),
+        _ => (0, 1),
+    };
+    let lanes = d[b] * d[e];
+    let base = |l: usize, stv: &[usize; 3]| (l / d[e]) * stv[b] + (l % d[e]) * stv[e];
     let (mut x, mut out, mut back) = (vec![[0.0; BLOCK]; len], vec![[0.0; BLOCK]; len], vec![[0.0; BLOCK]; len]);
-    for (ins, outs) in inputs.chunks(BLOCK).zip(outputs.chunks_mut(BLOCK)) {
+    for first in (0..lanes).step_by(BLOCK) {
+        let count = BLOCK.min(lanes - first);
+        // Short last block: repeat the first lane; its results are discarded.
+        let sb: [usize; BLOCK] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
         for (t, xt) in x.iter_mut().enumerate() {
-            for (w, xw) in xt.iter_mut().enumerate() {
-                // Short last block: repeat the first line; its results are discarded.
-                *xw = f64::from(ins.get(w).unwrap_or(&ins[0])[t]);
+            let off = t * st[axis];
+            for w in 0..BLOCK {
+                xt[w] = f64::from(sl[sb[w] + off]);
             }
         }
-        filter_lines(c, &x, &mut out, &mut back);
-        for (w, lane) in outs.iter_mut().enumerate() {
-            for (t, o) in lane.iter_mut().enumerate() {
-                *o = out[t][w] as f32;
+        filter_lines(c, &x, &mut out, &mut back, keep.clone());
+        for w in 0..count {
+            let db = base(first + w, &dst_st);
+            for (k, ot) in out[keep.clone()].iter().enumerate() {
+                dst[db + k * dst_st[axis]] = ot[w] as f32;
             }
         }
     }
-    dst
+    Array3::from_shape_vec(dim, dst).expect("buffer matches the shape")
 }
 
 /// Normalised LoG of `image` at `sigma_mm` (ITK LaplacianRecursiveGaussianImageFilter with
 /// NormalizeAcrossScale on): Σ_d sigma² ∂²G/∂x_d² * image / spacing_d², accumulated in f32.
 /// Every axis needs at least 4 voxels (ITK's requirement), else `TooSmall`.
 pub fn laplacian_of_gaussian(image: &Volume<f32>, sigma_mm: f64) -> Result<Volume<f32>, FilterError> {
-    if image.shape().iter().any(|&n| n < 4) {
-        return Err(FilterError::TooSmall(format!("LoG needs >= 4 voxels per axis, image is {:?}", image.shape())));
+    let sh = image.shape();
+    let whole = ([0, 0, 0], [sh[0].max(1) - 1, sh[1].max(1) - 1, sh[2].max(1) - 1]);
+    Ok(image.with_data(laplacian_of_gaussian_box(image, sigma_mm, whole)?))
+}
+
+/// `laplacian_of_gaussian` on the inclusive (x, y, z) box `bbox` only (a bbox-shaped array),
+/// bit-identical to cropping the whole result: every recursive pass filters whole lines, but
+/// each pass keeps only the box's range along its axis, so later passes filter only the lines
+/// through the box's range of the axes already passed.
+pub fn laplacian_of_gaussian_box(
+    image: &Volume<f32>,
+    sigma_mm: f64,
+    bbox: ([usize; 3], [usize; 3]),
+) -> Result<Array3<f32>, FilterError> {
+    let sh = image.shape();
+    if sh.iter().any(|&n| n < 4) {
+        return Err(FilterError::TooSmall(format!("LoG needs >= 4 voxels per axis, image is {sh:?}")));
     }
     if !(sigma_mm.is_finite() && sigma_mm > 0.0) {
         return Err(FilterError::InvalidSetting(format!("LoG sigma must be a positive number of mm, got {sigma_mm}")));
     }
-    let mut acc = Array3::<f32>::zeros(image.data.raw_dim());
+    if (0..3).any(|a| bbox.0[a] > bbox.1[a] || bbox.1[a] >= sh[a]) {
+        return Err(FilterError::InvalidSetting(format!("box {bbox:?} outside the image {sh:?}")));
+    }
+    let keep = |a: usize| bbox.0[a]..bbox.1[a] + 1;
+    let mut acc = Array3::<f32>::zeros((keep(0).len(), keep(1).len(), keep(2).len()));
     for dim in 0..3 {
         let second = coefficients(sigma_mm, image.spacing[dim], Order::Second, true);
-        let mut cur = filter_axis(&image.data, dim, &second);
+        let mut cur = filter_axis(image.data.view(), dim, &second, keep(dim));
         for other in (0..3).filter(|&a| a != dim) {
             let smooth = coefficients(sigma_mm, image.spacing[other], Order::Zero, true);
-            cur = filter_axis(&cur, other, &smooth);
+            cur = filter_axis(cur.view(), other, &smooth, keep(other));
         }
         let inv_spacing2 = 1.0 / (image.spacing[dim] * image.spacing[dim]);
         Zip::from(&mut acc).and(&cur).for_each(|a, &b| {
             *a = (f64::from(*a) + f64::from(b) * inv_spacing2) as f32;
         });
     }
-    Ok(image.with_data(acc))
+    Ok(acc)
 }
 
 /// PyRadiomics' LoG image name: `log-sigma-<str(sigma) with '.'→'-'>-mm-3D`.
@@ -259,6 +322,33 @@ pub fn log_images(image: &Volume<f32>, sigma_mm: &[f64]) -> Result<Vec<(String, 
     Ok(out)
 }
 
+/// `log_images` on the inclusive (x, y, z) box `bbox` only (bbox-shaped f32 arrays), with the
+/// same skipping rules.
+pub fn log_images_box(
+    image: &Volume<f32>,
+    sigma_mm: &[f64],
+    bbox: ([usize; 3], [usize; 3]),
+) -> Result<Vec<(String, Array3<f32>)>, FilterError> {
+    if sigma_mm.is_empty() {
+        return Err(FilterError::InvalidSetting("LoG needs at least one sigma (PyRadiomics yields nothing)".into()));
+    }
+    if let Some(s) = sigma_mm.iter().find(|s| !s.is_finite() || **s <= 0.0) {
+        return Err(FilterError::InvalidSetting(format!("LoG sigma must be a positive number of mm, got {s}")));
+    }
+    let shape = image.shape();
+    if shape.iter().any(|&n| n < 4) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for &sigma in sigma_mm {
+        let fits = (0..3).all(|a| shape[a] as f64 >= (sigma / image.spacing[a]).ceil() + 1.0);
+        if fits {
+            out.push((log_name(sigma), laplacian_of_gaussian_box(image, sigma, bbox)?));
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,7 +366,7 @@ mod tests {
         let c = coefficients(2.0, 0.7, Order::Zero, true);
         let x = vec![[3.0; BLOCK]; 20];
         let (mut out, mut back) = (vec![[0.0; BLOCK]; 20], vec![[0.0; BLOCK]; 20]);
-        filter_lines(&c, &x, &mut out, &mut back);
+        filter_lines(&c, &x, &mut out, &mut back, 0..20);
         for v in out.iter().flatten() {
             assert!((v - 3.0).abs() < 1e-9, "{v}");
         }

@@ -3,8 +3,10 @@
 //! getSquareImage, getSquareRootImage, getLogarithmImage, getExponentialImage, getGradientImage,
 //! getLBP2DImage), with the SimpleITK / PyWavelets / scikit-image semantics they rely on.
 //! Each filter runs on the whole image it is given (PyRadiomics filters the full, or pre-cropped,
-//! image before cropping to the ROI). This module must not crop, resample, discretise or
-//! compute features; callers crop (e.g. `image::roi::bounding_box(mask, pad)` + `crop`) first.
+//! image before cropping to the ROI). This module must not resample, discretise or compute
+//! features; callers crop (e.g. `image::roi::bounding_box(mask, pad)` + `crop`) first.
+//! `apply_box` returns only a box of each derived image (as PyRadiomics' feature classes crop
+//! to the ROI's bounding box), computing no more than that box needs where this is exact.
 
 pub mod gradient;
 pub mod intensity;
@@ -102,6 +104,82 @@ pub fn apply(
         }
         FilterSpec::Lbp2d { radius, samples, method, force_2d_dimension } => {
             Ok(vec![("lbp-2D".to_string(), lbp2d::lbp2d(image, *radius, *samples, *method, *force_2d_dimension)?)])
+        }
+    }
+}
+
+/// The derived images of `apply` restricted to the inclusive (x, y, z) box `bbox` of the image,
+/// as bbox-shaped f64 arrays with the values `apply` computes there (wavelet bands in f64, as
+/// PyWavelets returns them). LoG and level-1 wavelets compute only what the box needs; the
+/// other filters run on the whole image and are cropped.
+pub fn apply_box(
+    image: &Volume<f32>,
+    spec: &FilterSpec,
+    bbox: ([usize; 3], [usize; 3]),
+) -> Result<Vec<(String, ndarray::Array3<f64>)>, FilterError> {
+    if image.shape().contains(&0) {
+        return Err(FilterError::EmptyImage);
+    }
+    if (0..3).any(|a| bbox.0[a] > bbox.1[a] || bbox.1[a] >= image.shape()[a]) {
+        return Err(FilterError::InvalidSetting(format!("box {bbox:?} outside the image {:?}", image.shape())));
+    }
+    let to_f64 = |v: Vec<(String, ndarray::Array3<f32>)>| v.into_iter().map(|(n, a)| (n, a.mapv(f64::from))).collect();
+    match spec {
+        FilterSpec::Log { sigma_mm } => Ok(to_f64(log::log_images_box(image, sigma_mm, bbox)?)),
+        FilterSpec::Wavelet { wavelet, start_level, level } => {
+            wavelet::wavelet_images_box(image, wavelet, *start_level, *level, bbox)
+        }
+        _ => {
+            let (lo, hi) = bbox;
+            let sl = ndarray::s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
+            // `apply` only checks the mask's shape; no filter reads it.
+            let mask = image.with_data(ndarray::Array3::<u8>::zeros(image.data.raw_dim()));
+            let full = apply(image, &mask, spec)?;
+            Ok(full.into_iter().map(|(n, v)| (n, v.data.slice(sl).mapv(f64::from))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{s, Array3};
+
+    fn volume(shape: (usize, usize, usize)) -> Volume<f32> {
+        let data =
+            Array3::from_shape_fn(shape, |(i, j, k)| ((i * 37 + j * 91 + k * 53 + i * j * 7) % 101) as f32 - 40.0);
+        Volume::new(data, [0.8, 0.7, 2.5])
+    }
+
+    /// Box results must equal the whole-image results cropped, bit for bit.
+    #[test]
+    fn box_filters_equal_cropped_whole_images() {
+        for shape in [(21, 18, 15), (12, 9, 7)] {
+            let img = volume(shape);
+            let boxes = [
+                ([3, 2, 2], [9, 6, 5]),
+                ([0, 0, 0], [shape.0 - 1, shape.1 - 1, shape.2 - 1]),
+                ([0, 5, 4], [2, shape.1 - 1, 6]),
+            ];
+            let log_spec = FilterSpec::Log { sigma_mm: vec![1.0, 2.5] };
+            let whole_log = apply(&img, &img.with_data(Array3::<u8>::zeros(img.data.raw_dim())), &log_spec).unwrap();
+            let whole_wav = wavelet::wavelet_images_f64(&img, "coif1", 0, 1).unwrap();
+            for bbox in boxes {
+                let (lo, hi) = bbox;
+                let sl = s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
+                let got = apply_box(&img, &log_spec, bbox).unwrap();
+                assert_eq!(got.len(), whole_log.len());
+                for ((n, a), (m, b)) in got.iter().zip(&whole_log) {
+                    assert_eq!(n, m);
+                    assert_eq!(a, &b.data.slice(sl).mapv(f64::from), "{n} {shape:?} {bbox:?}");
+                }
+                let got = apply_box(&img, &FilterSpec::default_wavelet(), bbox).unwrap();
+                assert_eq!(got.len(), 8);
+                for ((n, a), (m, b)) in got.iter().zip(&whole_wav) {
+                    assert_eq!(n, m);
+                    assert_eq!(a, &b.data.slice(sl).to_owned(), "{n} {shape:?} {bbox:?}");
+                }
+            }
         }
     }
 }

@@ -3,7 +3,8 @@
 //! first padded by one wrapped voxel, every level is a level-1 SWT of the previous level's
 //! approximation (no filter dilation: PyRadiomics' choice), and results are cropped back.
 //! Band names list the filters along x, y, z (index axes i, j, k) in that order.
-//! Computation in f64 (PyWavelets' dtype for integer images). Must not crop beyond the padding.
+//! Computation in f64 (PyWavelets' dtype for integer images). Must not crop beyond the padding,
+//! except `wavelet_images_box`, which computes only a box of the result.
 
 use ndarray::{s, Array3, Axis, Zip};
 
@@ -98,13 +99,26 @@ pub fn wavelet_names(level: u32) -> Vec<String> {
 }
 
 /// Wavelet images (7 detail bands per level, then the last approximation), named and
-/// ordered as PyRadiomics yields them; values rounded to f32 at the end.
+/// ordered as PyRadiomics yields them; values rounded to f32 at the end (see
+/// `wavelet_images_f64` for PyRadiomics' own float64 values).
 pub fn wavelet_images(
     image: &Volume<f32>,
     wavelet: &str,
     start_level: u32,
     level: u32,
 ) -> Result<Vec<(String, Volume<f32>)>, FilterError> {
+    let bands = wavelet_images_f64(image, wavelet, start_level, level)?;
+    Ok(bands.into_iter().map(|(n, v)| (n, v.with_data(v.data.mapv(|x| x as f32)))).collect())
+}
+
+/// Wavelet images as `wavelet_images`, kept in f64 as PyWavelets returns them for integer
+/// images (PyRadiomics computes its features on these float64 values).
+pub fn wavelet_images_f64(
+    image: &Volume<f32>,
+    wavelet: &str,
+    start_level: u32,
+    level: u32,
+) -> Result<Vec<(String, Volume<f64>)>, FilterError> {
     if level == 0 {
         return Err(FilterError::InvalidSetting("wavelet level must be >= 1".into()));
     }
@@ -113,9 +127,8 @@ pub fn wavelet_images(
     if sh.contains(&0) {
         return Err(FilterError::EmptyImage);
     }
-    let crop = |arr: &Array3<f64>| -> Volume<f32> {
-        image.with_data(arr.slice(s![..sh[0], ..sh[1], ..sh[2]]).mapv(|v| v as f32))
-    };
+    let crop =
+        |arr: &Array3<f64>| -> Volume<f64> { image.with_data(arr.slice(s![..sh[0], ..sh[1], ..sh[2]]).to_owned()) };
     let mut data = pad_to_even(&image.data);
     for _ in 0..start_level {
         data = take_approximation(swt3_level(&data, &lo, &hi));
@@ -132,6 +145,83 @@ pub fn wavelet_images(
     let prefix = if level == 1 { "wavelet".to_string() } else { format!("wavelet{level}") };
     out.push((format!("{prefix}-LLL"), crop(&data)));
     Ok(out)
+}
+
+/// The level-1 (start_level 0) wavelet images of `wavelet_images_f64` on the inclusive (x, y, z)
+/// box `bbox` only, as bbox-shaped arrays, bit-identical to cropping the full result: the SWT
+/// is an FIR filter, so an output voxel needs only a halo of the filter length along each axis
+/// (indices wrap periodically over the padded image, as in the full transform). Other levels
+/// compute the whole image and crop it.
+pub fn wavelet_images_box(
+    image: &Volume<f32>,
+    wavelet: &str,
+    start_level: u32,
+    level: u32,
+    bbox: ([usize; 3], [usize; 3]),
+) -> Result<Vec<(String, Array3<f64>)>, FilterError> {
+    let sh = image.shape();
+    if sh.contains(&0) {
+        return Err(FilterError::EmptyImage);
+    }
+    if (0..3).any(|a| bbox.0[a] > bbox.1[a] || bbox.1[a] >= sh[a]) {
+        return Err(FilterError::InvalidSetting(format!("box {bbox:?} outside the image {sh:?}")));
+    }
+    if start_level != 0 || level != 1 {
+        let full = wavelet_images_f64(image, wavelet, start_level, level)?;
+        let (lo, hi) = bbox;
+        let sl = s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
+        return Ok(full.into_iter().map(|(n, v)| (n, v.data.slice(sl).to_owned())).collect());
+    }
+    let (lo, hi) = filter_bank(wavelet)?;
+    let nf = lo.len();
+    let left = (nf - 1 - nf / 2) as i64;
+    // Input index lists: padded index (box start - left + t) mod padded size, read from the
+    // unpadded image modulo its size (numpy.pad 'wrap' by one voxel on odd axes).
+    let idx: [Vec<usize>; 3] = std::array::from_fn(|a| {
+        let padded = (sh[a] + sh[a] % 2) as i64;
+        let len = bbox.1[a] - bbox.0[a] + 1;
+        (0..len + nf - 1).map(|t| ((bbox.0[a] as i64 - left + t as i64).rem_euclid(padded) as usize) % sh[a]).collect()
+    });
+    let data = Array3::from_shape_fn((idx[0].len(), idx[1].len(), idx[2].len()), |(i, j, k)| {
+        f64::from(image.data[[idx[0][i], idx[1][j], idx[2][k]]])
+    });
+    let mut bands = vec![(String::new(), data)];
+    for axis in 0..3 {
+        let mut next = Vec::with_capacity(bands.len() * 2);
+        for (name, arr) in &bands {
+            next.push((format!("{name}L"), valid_axis(arr, axis, &lo)));
+            next.push((format!("{name}H"), valid_axis(arr, axis, &hi)));
+        }
+        bands = next;
+    }
+    let approx = bands.iter().position(|(n, _)| n == "LLL").unwrap_or(0);
+    let lll = bands.remove(approx);
+    let mut out: Vec<(String, Array3<f64>)> = bands.into_iter().map(|(n, a)| (format!("wavelet-{n}"), a)).collect();
+    out.push(("wavelet-LLL".to_string(), lll.1));
+    Ok(out)
+}
+
+/// "Valid" correlation along `axis` (the axis shrinks by F-1): `out[o] = Σ_j f[j] in[o+F-1-j]`,
+/// summed in ascending j, the same products and order as `swt_line`.
+fn valid_axis(src: &Array3<f64>, axis: usize, f: &[f64]) -> Array3<f64> {
+    let nf = f.len();
+    let mut dim = [src.shape()[0], src.shape()[1], src.shape()[2]];
+    dim[axis] -= nf - 1;
+    let mut dst = Array3::<f64>::zeros(dim);
+    let mut line = vec![0.0; src.shape()[axis]];
+    Zip::from(src.lanes(Axis(axis))).and(dst.lanes_mut(Axis(axis))).for_each(|inp, mut out| {
+        for (l, &v) in line.iter_mut().zip(inp.iter()) {
+            *l = v;
+        }
+        for (o, y) in out.iter_mut().enumerate() {
+            let mut sum = 0.0;
+            for (j, &fj) in f.iter().enumerate() {
+                sum += fj * line[o + nf - 1 - j];
+            }
+            *y = sum;
+        }
+    });
+    dst
 }
 
 fn take_approximation(bands: Vec<(String, Array3<f64>)>) -> Array3<f64> {
