@@ -1,3 +1,4 @@
-//! libFuzzer entry point for the dicom target (body in `radstudy_fuzz::dicom`).
+//! libFuzzer entry point for the dicom target (body in `radstudy_fuzz::dicom`,
+//! run under `radstudy_fuzz::guard`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| radstudy_fuzz::dicom(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| radstudy_fuzz::guard(|| radstudy_fuzz::dicom(data)));

@@ -1,3 +1,4 @@
-//! libFuzzer entry point for the nrrd target (body in `radstudy_fuzz::nrrd`).
+//! libFuzzer entry point for the nrrd target (body in `radstudy_fuzz::nrrd`,
+//! run under `radstudy_fuzz::guard`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| radstudy_fuzz::nrrd(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| radstudy_fuzz::guard(|| radstudy_fuzz::nrrd(data)));

@@ -27,6 +27,23 @@ fn scratch(name: &str, data: &[u8]) -> PathBuf {
     })
 }
 
+thread_local! {
+    static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Run one target body under libFuzzer, aborting (a finding) only on a panic that escapes
+/// radstudy. libFuzzer's own panic hook aborts on every panic, even one radstudy catches on
+/// purpose around a third-party pixel decoder; this hook only records the message.
+pub fn guard(body: impl FnOnce()) {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| std::panic::set_hook(Box::new(|info| PANIC.with(|p| *p.borrow_mut() = Some(info.to_string())))));
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).is_err() {
+        let msg = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        eprintln!("panic escaped radstudy: {msg}");
+        std::process::abort();
+    }
+}
+
 /// NIfTI reader: plain `.nii` and, when the bytes are gzip, `.nii.gz`.
 pub fn nifti(data: &[u8]) {
     let gz = data.starts_with(&[0x1f, 0x8b]);

@@ -292,7 +292,7 @@ pub(crate) fn read_nifti_raw(path: &Path) -> Result<RawVolume, ImageError> {
         path: path.to_path_buf(),
         detail: format!("image size {shape:?} overflows"),
     })?;
-    check_plausible_size(path, offset + nbytes as u64, file_len, compressed)?;
+    check_plausible_size(path, offset.saturating_add(nbytes as u64), file_len, compressed)?;
     let skip = (offset - h.header_size as u64) as usize;
     read_exact_vec(path, reader.as_mut(), skip, "header extensions")?;
     let bytes = read_exact_vec(path, reader.as_mut(), nbytes, "voxel data")?;

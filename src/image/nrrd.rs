@@ -232,6 +232,10 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
                 return Err(invalid(format!("data file {name:?}: multi-file data is not supported")));
             }
             let p = path.parent().unwrap_or(Path::new(".")).join(&name);
+            // Only a regular file: a device or FIFO (/dev/zero, a pipe) would never end.
+            if !std::fs::metadata(&p).map_err(|e| io_error(&p, e))?.is_file() {
+                return Err(invalid(format!("data file {name:?} is not a regular file")));
+            }
             let b = std::fs::read(&p).map_err(|e| io_error(&p, e))?;
             (p, b)
         }
@@ -258,7 +262,8 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
             avail[..nbytes].to_vec()
         }
         "gzip" | "gz" => {
-            check_plausible_size(&data_path, nbytes as u64 + byte_skip.max(0) as u64, stored.len() as u64, true)?;
+            let needed = (nbytes as u64).saturating_add(byte_skip.max(0) as u64);
+            check_plausible_size(&data_path, needed, stored.len() as u64, true)?;
             let mut dec = MultiGzDecoder::new(stored);
             read_exact_vec(&data_path, &mut dec, byte_skip.max(0) as usize, "byte skip")?;
             read_exact_vec(&data_path, &mut dec, nbytes, "gzip voxel data")?

@@ -196,6 +196,7 @@ impl RawVolume {
             DType::F64 => collect_samples::<f64, T>(self, g),
         };
         let [nx, ny, nz] = self.shape;
+        // Invariant: collect_samples returns exactly nx·ny·nz values (`bytes` holds that many).
         Array3::from_shape_vec((nx, ny, nz), v).expect("buffer length equals the product of the shape")
     }
 

@@ -828,6 +828,7 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
             return Err(ManifestError::at("model.penalty", format!("`{}`: use \"none\" or \"l2\"", md.penalty)));
         }
         if let Some(seqs) = &md.sequences {
+            unique("model.sequences", seqs.iter().map(String::as_str))?;
             for s in seqs {
                 if !m.sequences.iter().any(|q| &q.name == s) {
                     return Err(ManifestError::at(
@@ -836,6 +837,20 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
                     ));
                 }
             }
+        }
+    }
+    for md in m.models.iter().filter(|md| md.sequence_grid) {
+        let n = md.sequences.as_ref().map_or(m.sequences.len(), Vec::len);
+        if n > MAX_GRID_SEQUENCES {
+            return Err(ManifestError::at(
+                "model.sequence_grid",
+                format!(
+                    "model `{}`: a sequence grid over {n} sequences would make {} models; list at most \
+                     {MAX_GRID_SEQUENCES} in `sequences`",
+                    md.name,
+                    if n < 64 { ((1u64 << n) - 1).to_string() } else { format!("2^{n} - 1") }
+                ),
+            ));
         }
     }
     if m.validation.internal.is_none() && m.validation.external.is_none() {
@@ -871,6 +886,9 @@ pub fn validate(m: &Manifest) -> Result<(), ManifestError> {
     }
     Ok(())
 }
+
+/// Most sequences a `sequence_grid` model may combine (2^8 - 1 = 255 models).
+pub const MAX_GRID_SEQUENCES: usize = 8;
 
 /// Rules of one `[[model]]` (kind, grid, clusters, risk times).
 fn validate_model(md: &ModelSpec, survival: bool) -> Result<(), ManifestError> {

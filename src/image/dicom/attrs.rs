@@ -51,7 +51,17 @@ fn sniff(path: &Path) -> Result<Kind, DicomError> {
 pub(crate) fn open(path: &Path, header_only: bool) -> Result<Option<DefaultDicomObject>, DicomError> {
     let not_dicom =
         |e: &dyn std::fmt::Display| DicomError::NotDicom { path: path.to_path_buf(), detail: e.to_string() };
-    match sniff(path)? {
+    let kind = sniff(path)?;
+    let (start, meta, explicit) = match kind {
+        Kind::Other => return Ok(None),
+        Kind::Part10 => (132, true, true),
+        Kind::BareExplicit => (0, false, true),
+        Kind::BareImplicit => (0, false, false),
+    };
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let len = file.metadata().map_err(|e| io_err(path, e))?.len();
+    super::lengths::check(std::io::BufReader::new(file), len, start, meta, explicit).map_err(|e| not_dicom(&e))?;
+    match kind {
         Kind::Other => Ok(None),
         Kind::Part10 => {
             let mut opts = OpenFileOptions::new();

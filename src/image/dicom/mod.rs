@@ -12,6 +12,7 @@ mod error;
 mod frames;
 mod geometry;
 mod info;
+mod lengths;
 mod marching;
 mod pixels;
 mod raster;

@@ -29,6 +29,20 @@ pub(crate) fn stored_frames(
     path: &Path,
     frames: &[u32],
 ) -> Result<Vec<Vec<f64>>, DicomError> {
+    // The third-party decoders can panic on corrupt compressed data (found by fuzzing: an RLE
+    // segment that decodes short indexes out of bounds in dicom-transfer-syntax-registry
+    // 0.10.1); report that as undecodable pixel data instead of aborting the run.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_frames(obj, path, frames))).unwrap_or_else(|_| {
+        let ts = obj.meta().transfer_syntax().trim_end_matches('\0').to_string();
+        Err(DicomError::Undecodable {
+            path: path.to_path_buf(),
+            transfer_syntax: ts_name(&ts),
+            detail: "the decoder failed on corrupt pixel data".into(),
+        })
+    })
+}
+
+fn decode_frames(obj: &DefaultDicomObject, path: &Path, frames: &[u32]) -> Result<Vec<Vec<f64>>, DicomError> {
     let ts = obj.meta().transfer_syntax().trim_end_matches('\0').to_string();
     let undecodable =
         |detail: String| DicomError::Undecodable { path: path.to_path_buf(), transfer_syntax: ts_name(&ts), detail };

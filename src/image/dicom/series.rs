@@ -69,10 +69,43 @@ fn sorted_frames(
     Ok((scan, frames, grid))
 }
 
+/// Transfer syntaxes whose pixel data is stored uncompressed (at least one bit per pixel).
+const NATIVE_SYNTAXES: [&str; 3] = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"];
+/// Most pixels one stored byte can hold: native data has ≥ 1 bit per pixel; no real compressed
+/// image (deflate ≤ 1032:1, RLE ≤ 64:1 per byte plane, JPEG, JPEG 2000) comes near 4096.
+const NATIVE_PIXELS_PER_BYTE: u64 = 8;
+const COMPRESSED_PIXELS_PER_BYTE: u64 = 4096;
+
+/// Refuse a series whose Rows × Columns × frames cannot be held in its files (a corrupt header
+/// claiming e.g. 65535 × 65535 pixels) before the volume or the decoder allocates for it.
+fn check_plausible_size(scan: &Scan, frames: &[FrameHeader]) -> Result<(), DicomError> {
+    let mut per_file: BTreeMap<&Path, u64> = BTreeMap::new();
+    for f in frames {
+        let pixels = per_file.entry(&f.path).or_default();
+        *pixels = pixels.saturating_add(u64::from(f.rows) * u64::from(f.cols));
+    }
+    for (path, pixels) in per_file {
+        let len = std::fs::metadata(path).map_err(|e| super::error::io_err(path, e))?.len();
+        let native = scan.files.iter().any(|s| s.path == path && NATIVE_SYNTAXES.contains(&s.transfer_syntax.as_str()));
+        let limit = len.saturating_mul(if native { NATIVE_PIXELS_PER_BYTE } else { COMPRESSED_PIXELS_PER_BYTE });
+        if pixels > limit {
+            return Err(super::error::inconsistent(
+                path,
+                format!(
+                    "Rows × Columns (0028,0010)/(0028,0011) × frames = {pixels} pixels cannot be stored in this \
+                     {len}-byte file; the header is corrupt"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Read one image series from `dir` (searched recursively; a single file is accepted too) into
 /// a volume in ITK/LPS geometry; voxel = stored value · RescaleSlope + RescaleIntercept.
 pub fn read_series(dir: &Path, select: SeriesSelect) -> Result<Volume<f32>, DicomError> {
-    let (_scan, frames, grid) = sorted_frames(dir, &select)?;
+    let (scan, frames, grid) = sorted_frames(dir, &select)?;
+    check_plausible_size(&scan, &frames)?;
     let [ni, nj, nk] = grid.size;
     let mut data = Array3::<f32>::zeros((ni, nj, nk));
     let mut by_file: BTreeMap<&PathBuf, Vec<(usize, &FrameHeader)>> = BTreeMap::new();
