@@ -4,6 +4,8 @@
 # peak RSS. Python peers (scikit-learn, scikit-survival, MIRP) live in a venv outside the
 # repository: BENCH_VENV (default /work/venvs/speed) — created with pip when missing.
 # BENCH_SIZES (default "100 1000") sets the cohort-scaling sizes; add 10000 for the big one.
+# The default study's Python peer (benches/study_python.py: PyRadiomics + scikit-learn) runs in
+# BENCH_PYRAD_VENV (default /work/venvs/pyrad) — created with pip when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,6 +22,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q mirp scikit-learn scikit-survival pandas
 fi
 PY=$VENV/bin/python
+PYRAD_VENV=${BENCH_PYRAD_VENV:-/work/venvs/pyrad}
+if [ ! -x "$PYRAD_VENV/bin/python" ]; then
+  python3 -m venv "$PYRAD_VENV"
+  "$PYRAD_VENV/bin/pip" install -q pyradiomics-bhklab scikit-learn scipy
+fi
+PYRAD=$PYRAD_VENV/bin/python
 
 cargo build --release --quiet --bin radstudy --example bench_radstudy
 BENCH=$ROOT/target/release/examples/bench_radstudy
@@ -45,6 +53,16 @@ cmp -s "$WORK/study/metrics.csv" "$WORK/study2/metrics.csv" && WARM_SAME=yes || 
 to_model() { sed -n 's/.*to_modelling \([0-9.]*\) s, modelling \([0-9.]*\) s, writing \([0-9.]*\) s.*/\1 \2 \3/p' "$WORK/$1.err"; }
 read -r COLD_TO COLD_MOD COLD_WR <<<"$(to_model study_cold)"
 read -r WARM_TO WARM_MOD WARM_WR <<<"$(to_model study_warm)"
+
+echo "== the same study in Python (PyRadiomics + scikit-learn) on the cold run's cohort: Pool of 2, then 1 process"
+for w in 2 1; do
+  run "pystudy_$w" "$PYRAD" benches/study_python.py --data "$WORK/data/tace_response" \
+    --manifest studies/tace_response.toml --workers "$w" --out "$WORK/pystudy_$w"
+done
+pyrow() {
+  echo "| PyRadiomics + scikit-learn, $2 | $(json "$1" extraction_s) | $(json "$1" modelling_s) | $(val "$1.wall") | $(ratio "$(val "$1.wall")" "$(val study_cold.wall)") | $(ratio "$(val "$1.wall")" "$(val study_warm.wall)") | $(val "$1.rss") |"
+}
+PYSTUDY_ROWS="$(pyrow pystudy_2 "Pool of 2 workers")"$'\n'"$(pyrow pystudy_1 "one process")"
 
 echo "== cohort scaling: $SIZES"
 SCALE_ROWS=""
@@ -73,6 +91,7 @@ run cox_py env OMP_NUM_THREADS=2 "$PY" benches/coxnet_sksurv.py "$WORK/bench.csv
 
 SEL_RS=$(json sel_rs selection_nested_s); SEL_FIX=$(json sel_py fixed_s); SEL_NEST=$(json sel_py nested_s)
 COX_RS=$(json cox_rs coxnet_cv_s); COX_PY=$(json cox_py coxnet_cv_s)
+pyrad_ver() { "$PYRAD" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
 pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
 
 mkdir -p benches/results
@@ -92,6 +111,11 @@ cat >"$OUT" <<MD
 | warm (feature cache hit) | $(val study_warm.wall) | $(fmt "$WARM_TO") | $(fmt "$WARM_MOD") | $(fmt "$WARM_WR") | $(val study_warm.rss) |
 
 Warm run reaches modelling in $(fmt "$WARM_TO") s (target ≤ 2 s); metrics.csv identical to the cold run: $WARM_SAME.
+
+The same pipeline in Python (\`benches/study_python.py\`, PyRadiomics $(pyrad_ver pyradiomics-bhklab), scikit-learn $(pyrad_ver scikit-learn); target radstudy ≥ 10× faster). The Python wall excludes synthesis (it reads the cold run's cohort); radstudy's cold wall includes it.
+| run | extraction s | rest s | wall s | ratio / radstudy cold | ratio / radstudy warm | peak RSS MB |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${PYSTUDY_ROWS}
 
 ## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`)
 Extraction = \`radstudy shard --shard 1/1\` (hash inputs, extract, write tables).
