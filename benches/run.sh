@@ -46,13 +46,15 @@ ratio() { "$PY" -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print
 json() { "$PY" -c "import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])[sys.argv[2]])" "$WORK/$1.out" "$2"; }
 fmt() { "$PY" -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
 
-echo "== whole default study (2 threads): cold, then warm"
+echo "== whole default study (2 threads): cold, warm, then no cache"
 run study_cold "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --cache "$WORK/cache" run studies/tace_response.toml --out "$WORK/study"
 run study_warm "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --cache "$WORK/cache" run studies/tace_response.toml --out "$WORK/study2"
+run study_nocache "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --no-cache run studies/tace_response.toml --out "$WORK/study3"
 cmp -s "$WORK/study/metrics.csv" "$WORK/study2/metrics.csv" && WARM_SAME=yes || WARM_SAME=NO
 to_model() { sed -n 's/.*to_modelling \([0-9.]*\) s, modelling \([0-9.]*\) s, writing \([0-9.]*\) s.*/\1 \2 \3/p' "$WORK/$1.err"; }
 read -r COLD_TO COLD_MOD COLD_WR <<<"$(to_model study_cold)"
 read -r WARM_TO WARM_MOD WARM_WR <<<"$(to_model study_warm)"
+read -r NOC_TO NOC_MOD NOC_WR <<<"$(to_model study_nocache)"
 
 echo "== the same study in Python (PyRadiomics + scikit-learn) on the cold run's cohort: Pool of 2, then 1 process"
 for w in 2 1; do
@@ -60,7 +62,7 @@ for w in 2 1; do
     --manifest studies/tace_response.toml --workers "$w" --out "$WORK/pystudy_$w"
 done
 pyrow() {
-  echo "| PyRadiomics + scikit-learn, $2 | $(json "$1" extraction_s) | $(json "$1" modelling_s) | $(val "$1.wall") | $(ratio "$(val "$1.wall")" "$(val study_cold.wall)") | $(ratio "$(val "$1.wall")" "$(val study_warm.wall)") | $(val "$1.rss") |"
+  echo "| PyRadiomics + scikit-learn, $2 | $(json "$1" extraction_s) | $(json "$1" modelling_s) | $(val "$1.wall") | $(ratio "$(val "$1.wall")" "$(val study_cold.wall)") | $(ratio "$(val "$1.wall")" "$(val study_nocache.wall)") | $(ratio "$(val "$1.wall")" "$(val study_warm.wall)") | $(val "$1.rss") |"
 }
 PYSTUDY_ROWS="$(pyrow pystudy_2 "Pool of 2 workers")"$'\n'"$(pyrow pystudy_1 "one process")"
 
@@ -108,13 +110,14 @@ cat >"$OUT" <<MD
 | run | wall s | to modelling s | modelling s | writing s | peak RSS MB |
 | --- | ---: | ---: | ---: | ---: | ---: |
 | cold (fresh synthetic cohort + extraction) | $(val study_cold.wall) | $(fmt "$COLD_TO") | $(fmt "$COLD_MOD") | $(fmt "$COLD_WR") | $(val study_cold.rss) |
+| no cache (existing cohort: extraction, no synthesis) | $(val study_nocache.wall) | $(fmt "$NOC_TO") | $(fmt "$NOC_MOD") | $(fmt "$NOC_WR") | $(val study_nocache.rss) |
 | warm (feature cache hit) | $(val study_warm.wall) | $(fmt "$WARM_TO") | $(fmt "$WARM_MOD") | $(fmt "$WARM_WR") | $(val study_warm.rss) |
 
 Warm run reaches modelling in $(fmt "$WARM_TO") s (target ≤ 2 s); metrics.csv identical to the cold run: $WARM_SAME.
 
-The same pipeline in Python (\`benches/study_python.py\`, PyRadiomics $(pyrad_ver pyradiomics-bhklab), scikit-learn $(pyrad_ver scikit-learn); target radstudy ≥ 10× faster). The Python wall excludes synthesis (it reads the cold run's cohort); radstudy's cold wall includes it.
-| run | extraction s | rest s | wall s | ratio / radstudy cold | ratio / radstudy warm | peak RSS MB |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+The same pipeline in Python (\`benches/study_python.py\`, PyRadiomics $(pyrad_ver pyradiomics-bhklab), scikit-learn $(pyrad_ver scikit-learn); target radstudy ≥ 10× faster). The Python wall excludes synthesis (it reads the cold run's cohort); radstudy's cold wall includes it, its no-cache wall does not.
+| run | extraction s | rest s | wall s | ratio / radstudy cold | ratio / radstudy no cache | ratio / radstudy warm | peak RSS MB |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${PYSTUDY_ROWS}
 
 ## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`)

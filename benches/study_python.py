@@ -261,6 +261,7 @@ def main():
     tabs = [np.array([[obs[o].get(k, np.nan) for k in names] for _, obs in extracted])
             for o in range(len(settings["mask_columns"]))]
     x = tabs[0]
+    t_tables = time.perf_counter() - t0
     keep = np.all(np.isfinite(x), axis=0)
     st = m.get("stability", {})
     if len(tabs) >= 2:
@@ -282,6 +283,7 @@ def main():
 
     # Internal validation: repeated stratified k-fold on the training centre.
     from sklearn.model_selection import RepeatedStratifiedKFold
+    t_icc = time.perf_counter() - t0
     iv = m["validation"]["internal"]
     rskf = RepeatedStratifiedKFold(n_splits=iv["folds"], n_repeats=iv["repeats"], random_state=seed)
     splits = list(rskf.split(np.zeros(len(train)), y[train]))
@@ -300,7 +302,9 @@ def main():
     oof = np.zeros(len(y))
     for te, p in outs:
         oof[te] += p / iv["repeats"]
+    t_cv = time.perf_counter() - t0
     (p_train, p_test), final_cols = fit_predict(x_rad, x_clin, y, train, [train, test], steps, model, seed)
+    t_final = time.perf_counter() - t0
     nboot = m.get("report", {}).get("bootstrap", 1000)
     res = []
     for name, idx, p in [("train (apparent)", train, p_train), ("internal CV", train, oof[train]),
@@ -322,7 +326,11 @@ def main():
             w.writerow([pid] + [obs[0].get(k, "") for k in names])
     print(json.dumps({
         "workers": a.workers, "extraction_s": round(t_extract, 2), "modelling_s": round(t_total - t_extract, 2),
-        "total_s": round(t_total, 2), "features": len(names), "stable": int(keep.sum()),
+        "total_s": round(t_total, 2),
+        "rest_parts_s": {"tables": round(t_tables - t_extract, 2), "icc_and_design": round(t_icc - t_tables, 2),
+                         "internal_cv": round(t_cv - t_icc, 2), "final_fit": round(t_final - t_cv, 2),
+                         "bootstrap_ci": round(t_total - t_final, 2)},
+        "features": len(names), "stable": int(keep.sum()),
         "selected_final": [names[j] for j in np.where(keep)[0][final_cols]],
         "auc_internal": round(res[1][3], 4), "auc_external": round(res[2][3], 4),
     }))
