@@ -11,7 +11,8 @@ Steps, mirroring the manifest as closely as PyRadiomics and scikit-learn allow:
      voxels outside the mask within 5 mm, Euclidean distance in mm, scipy EDT) and observer
      (mask, mask_2): z-score of the image over the ROI, PyRadiomics binCount 32, feature
      classes firstorder (IBSI stats + ih), glcm, glrlm, glszm. `--workers N` > 1 runs the
-     patients on a multiprocessing Pool of N workers (radstudy runs on 2 threads).
+     patients on a multiprocessing Pool of N workers and the CV folds of step 4 with joblib
+     n_jobs = N (radstudy runs every stage on `--threads 2`).
   2. ICC(2,1) (numpy, Shrout & Fleiss) per feature over all patients, observer 1 vs 2; keep
      features with ICC >= threshold and no NaN.
   3. model `rad_lr`: inside every training set, Mann-Whitney p < 0.05 -> |Pearson r| <= 0.9
@@ -22,7 +23,9 @@ Steps, mirroring the manifest as closely as PyRadiomics and scikit-learn allow:
      selection chain refitted per fold; out-of-fold probabilities averaged over the repeats);
      external validation: final model on the training centre, tested on the validation centre.
      ROC AUC with a 1000-resample percentile bootstrap CI ([report] bootstrap).
-Writes OUT/metrics.csv and OUT/features.csv; prints one JSON line with the stage times.
+Writes OUT/metrics.csv and OUT/features.csv (observer 1); prints one JSON line with the stage
+times (extraction, the rest and its parts), the feature counts, the final model's features and AUCs.
+Needs scikit-learn >= 1.8 (`l1_ratio` API), pyradiomics(-bhklab) 3.x, scipy, SimpleITK.
 """
 import argparse
 import csv
