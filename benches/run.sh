@@ -4,6 +4,8 @@
 # peak RSS. Python peers (scikit-learn, scikit-survival, MIRP) live in a venv outside the
 # repository: BENCH_VENV (default /work/venvs/speed) — created with pip when missing.
 # BENCH_SIZES (default "100 1000") sets the cohort-scaling sizes; add 10000 for the big one.
+# The default study's Python peer (benches/study_python.py: PyRadiomics + scikit-learn) runs in
+# BENCH_PYRAD_VENV (default /work/venvs/pyrad) — created with pip when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,6 +22,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q mirp scikit-learn scikit-survival pandas
 fi
 PY=$VENV/bin/python
+PYRAD_VENV=${BENCH_PYRAD_VENV:-/work/venvs/pyrad}
+if [ ! -x "$PYRAD_VENV/bin/python" ]; then
+  python3 -m venv "$PYRAD_VENV"
+  "$PYRAD_VENV/bin/pip" install -q pyradiomics-bhklab scikit-learn scipy
+fi
+PYRAD=$PYRAD_VENV/bin/python
 
 cargo build --release --quiet --bin radstudy --example bench_radstudy
 BENCH=$ROOT/target/release/examples/bench_radstudy
@@ -38,13 +46,25 @@ ratio() { "$PY" -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print
 json() { "$PY" -c "import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])[sys.argv[2]])" "$WORK/$1.out" "$2"; }
 fmt() { "$PY" -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
 
-echo "== whole default study (2 threads): cold, then warm"
+echo "== whole default study (2 threads): cold, warm, then no cache"
 run study_cold "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --cache "$WORK/cache" run studies/tace_response.toml --out "$WORK/study"
 run study_warm "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --cache "$WORK/cache" run studies/tace_response.toml --out "$WORK/study2"
+run study_nocache "$BIN" --quiet --timings --threads 2 --data "$WORK/data" --no-cache run studies/tace_response.toml --out "$WORK/study3"
 cmp -s "$WORK/study/metrics.csv" "$WORK/study2/metrics.csv" && WARM_SAME=yes || WARM_SAME=NO
 to_model() { sed -n 's/.*to_modelling \([0-9.]*\) s, modelling \([0-9.]*\) s, writing \([0-9.]*\) s.*/\1 \2 \3/p' "$WORK/$1.err"; }
 read -r COLD_TO COLD_MOD COLD_WR <<<"$(to_model study_cold)"
 read -r WARM_TO WARM_MOD WARM_WR <<<"$(to_model study_warm)"
+read -r NOC_TO NOC_MOD NOC_WR <<<"$(to_model study_nocache)"
+
+echo "== the same study in Python (PyRadiomics + scikit-learn) on the cold run's cohort: Pool of 2, then 1 process"
+for w in 2 1; do
+  run "pystudy_$w" "$PYRAD" benches/study_python.py --data "$WORK/data/tace_response" \
+    --manifest studies/tace_response.toml --workers "$w" --out "$WORK/pystudy_$w"
+done
+pyrow() {
+  echo "| PyRadiomics + scikit-learn, $2 | $(json "$1" extraction_s) | $(json "$1" modelling_s) | $(val "$1.wall") | $(ratio "$(val "$1.wall")" "$(val study_cold.wall)") | $(ratio "$(val "$1.wall")" "$(val study_nocache.wall)") | $(ratio "$(val "$1.wall")" "$(val study_warm.wall)") | $(val "$1.rss") |"
+}
+PYSTUDY_ROWS="$(pyrow pystudy_2 "Pool of 2 workers")"$'\n'"$(pyrow pystudy_1 "one process")"
 
 echo "== cohort scaling: $SIZES"
 SCALE_ROWS=""
@@ -73,6 +93,7 @@ run cox_py env OMP_NUM_THREADS=2 "$PY" benches/coxnet_sksurv.py "$WORK/bench.csv
 
 SEL_RS=$(json sel_rs selection_nested_s); SEL_FIX=$(json sel_py fixed_s); SEL_NEST=$(json sel_py nested_s)
 COX_RS=$(json cox_rs coxnet_cv_s); COX_PY=$(json cox_py coxnet_cv_s)
+pyrad_ver() { "$PYRAD" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
 pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
 
 mkdir -p benches/results
@@ -89,9 +110,15 @@ cat >"$OUT" <<MD
 | run | wall s | to modelling s | modelling s | writing s | peak RSS MB |
 | --- | ---: | ---: | ---: | ---: | ---: |
 | cold (fresh synthetic cohort + extraction) | $(val study_cold.wall) | $(fmt "$COLD_TO") | $(fmt "$COLD_MOD") | $(fmt "$COLD_WR") | $(val study_cold.rss) |
+| no cache (existing cohort: extraction, no synthesis) | $(val study_nocache.wall) | $(fmt "$NOC_TO") | $(fmt "$NOC_MOD") | $(fmt "$NOC_WR") | $(val study_nocache.rss) |
 | warm (feature cache hit) | $(val study_warm.wall) | $(fmt "$WARM_TO") | $(fmt "$WARM_MOD") | $(fmt "$WARM_WR") | $(val study_warm.rss) |
 
 Warm run reaches modelling in $(fmt "$WARM_TO") s (target ≤ 2 s); metrics.csv identical to the cold run: $WARM_SAME.
+
+The same pipeline in Python (\`benches/study_python.py\`, PyRadiomics $(pyrad_ver pyradiomics-bhklab), scikit-learn $(pyrad_ver scikit-learn); target radstudy ≥ 10× faster). The Python wall excludes synthesis (it reads the cold run's cohort); radstudy's cold wall includes it, its no-cache wall does not.
+| run | extraction s | rest s | wall s | ratio / radstudy cold | ratio / radstudy no cache | ratio / radstudy warm | peak RSS MB |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${PYSTUDY_ROWS}
 
 ## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`)
 Extraction = \`radstudy shard --shard 1/1\` (hash inputs, extract, write tables).
