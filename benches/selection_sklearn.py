@@ -4,7 +4,7 @@ filter (of each pair drop the feature with the weaker univariate AUC), L1 logist
 (fixed C, or C chosen by inner 5-fold CV over a 50-value grid = nested lambda search),
 then an L2 logistic (C = 1) on the selected features; pooled out-of-fold AUC.
 Prints one JSON line: {"fixed_s": .., "nested_s": .., "auc_fixed": .., "auc_nested": ..}."""
-import json, sys, time
+import json, sys, time, warnings
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
@@ -50,6 +50,9 @@ def run(x, y, nested):
     return time.perf_counter() - t0, float(np.mean(aucs))
 
 def main(path):
+    # scikit-learn 1.8+ deprecates `penalty=` (still honoured): silence the per-fit warnings
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message="Inconsistent values")
     d = pd.read_csv(path)
     y = d["y"].to_numpy().astype(int)
     x = d.drop(columns=["y", "time", "event"]).to_numpy()

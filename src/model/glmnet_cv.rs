@@ -8,10 +8,13 @@
 //!
 //! λ_min = the largest λ whose cvm equals the minimum; λ_1se = the largest λ with
 //! cvm ≤ cvm[min] + cvsd[min]. Must not refit on all rows (call `enet_path` for that).
+//! Folds are fitted in parallel (rayon); results are combined in fold order, so they do not
+//! depend on the number of threads.
 use super::glmnet::{check_inputs, enet_path, EnetOptions, EnetPath, Family};
 use super::logistic::softplus;
 use super::ModelError;
 use ndarray::{Array1, Array2, Axis};
+use rayon::prelude::*;
 
 /// How per-fold losses are combined into cvm / cvsd.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,29 +100,41 @@ pub fn cv_enet_path(
         return Err(ModelError::Degenerate("need at least 2 folds".into()));
     }
     let nl = lambdas.len();
+    let per_fold = ids
+        .par_iter()
+        .map(|&id| -> Result<(Vec<f64>, Vec<f64>, usize, EnetPath), ModelError> {
+            let test: Vec<usize> = (0..y.len()).filter(|&i| folds[i] == id).collect();
+            let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != id).collect();
+            let (xtr, xte) = (select_rows(x, &train), select_rows(x, &test));
+            let ytr = Array1::from_iter(train.iter().map(|&i| y[i]));
+            let yte: Vec<f64> = test.iter().map(|&i| y[i]).collect();
+            let path = enet_path(&xtr, &ytr, family, lambdas, opts)?;
+            let (mut loss, mut auc_row) = (vec![0.0; nl], vec![f64::NAN; nl]);
+            for l in 0..nl {
+                let eta = path.linear_predictor(l, &xte);
+                let m = yte.len() as f64;
+                loss[l] = match family {
+                    Family::Binomial => {
+                        -2.0 * eta.iter().zip(&yte).map(|(&e, &yv)| yv * e - softplus(e)).sum::<f64>() / m
+                    }
+                    Family::Gaussian => eta.iter().zip(&yte).map(|(e, yv)| (yv - e) * (yv - e)).sum::<f64>() / m,
+                };
+                if family == Family::Binomial {
+                    auc_row[l] = auc(eta.as_slice().unwrap_or(&eta.to_vec()), &yte);
+                }
+            }
+            Ok((loss, auc_row, test.len(), path))
+        })
+        .collect::<Vec<_>>();
     let mut fold_loss = Array2::<f64>::zeros((k, nl));
     let mut fold_auc = Array2::<f64>::from_elem((k, nl), f64::NAN);
     let mut fold_sizes = vec![];
     let mut fold_paths = vec![];
-    for (f, &id) in ids.iter().enumerate() {
-        let test: Vec<usize> = (0..y.len()).filter(|&i| folds[i] == id).collect();
-        let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != id).collect();
-        let (xtr, xte) = (select_rows(x, &train), select_rows(x, &test));
-        let ytr = Array1::from_iter(train.iter().map(|&i| y[i]));
-        let yte: Vec<f64> = test.iter().map(|&i| y[i]).collect();
-        let path = enet_path(&xtr, &ytr, family, lambdas, opts)?;
-        for l in 0..nl {
-            let eta = path.linear_predictor(l, &xte);
-            let m = yte.len() as f64;
-            fold_loss[[f, l]] = match family {
-                Family::Binomial => -2.0 * eta.iter().zip(&yte).map(|(&e, &yv)| yv * e - softplus(e)).sum::<f64>() / m,
-                Family::Gaussian => eta.iter().zip(&yte).map(|(e, yv)| (yv - e) * (yv - e)).sum::<f64>() / m,
-            };
-            if family == Family::Binomial {
-                fold_auc[[f, l]] = auc(eta.as_slice().unwrap_or(&eta.to_vec()), &yte);
-            }
-        }
-        fold_sizes.push(test.len());
+    for (f, r) in per_fold.into_iter().enumerate() {
+        let (loss, auc_row, size, path) = r?;
+        fold_loss.row_mut(f).assign(&Array1::from(loss));
+        fold_auc.row_mut(f).assign(&Array1::from(auc_row));
+        fold_sizes.push(size);
         fold_paths.push(path);
     }
     let (cvm, cvsd, cv_auc) = aggregate(&fold_loss, &fold_auc, &fold_sizes, aggregation);

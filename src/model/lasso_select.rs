@@ -18,7 +18,9 @@ pub fn lasso_logistic_cv_coefficients(
     folds: &[usize],
     use_min: bool,
 ) -> anyhow::Result<Array1<f64>> {
-    let opts = EnetOptions { tol: 1e-7, ..EnetOptions::default() };
+    // Selection needs the support and the CV deviance, not coefficients to 1e-13: coordinate
+    // descent converged to `tol` (as glmnet itself), no Newton polish.
+    let opts = EnetOptions { tol: 1e-7, polish: false, ..EnetOptions::default() };
     let lmax = lambda_max(z, y, 1.0)?;
     let ratio = if z.nrows() < z.ncols() { 1e-2 } else { 1e-3 };
     let lambdas = lambda_grid(lmax, ratio, N_LAMBDA);

@@ -7,6 +7,7 @@ pub mod cox;
 pub mod cox_baseline;
 pub mod coxnet;
 pub mod coxnet_cv;
+mod coxnet_newton;
 pub mod error;
 pub mod forest;
 pub mod glmnet;
