@@ -13,6 +13,9 @@ use super::pyrad::{extract_case, parse_params_yaml, CaseOutput, PyradParams};
 use crate::image::io::{read_image, StoredVolume};
 use crate::image::GeometryTolerance;
 
+/// An image and its label map (same grid).
+pub type ImagePair = (crate::image::Volume<f32>, crate::image::Volume<f32>);
+
 /// One case to extract: image, label map and optional label override.
 #[derive(Debug, Clone)]
 pub struct CaseInput {
@@ -57,10 +60,7 @@ pub fn extract_one(case: &CaseInput, params: &PyradParams) -> Result<CaseOutput,
 /// the box), no normalisation, no resampling, no diagnostics (they describe the whole
 /// images), matching geometry, finite values and a present label. `None`: read everything
 /// (that path also reports every error).
-fn read_box(
-    case: &CaseInput,
-    p: &PyradParams,
-) -> Result<Option<(crate::image::Volume<f32>, crate::image::Volume<f32>)>, String> {
+pub fn read_box(case: &CaseInput, p: &PyradParams) -> Result<Option<ImagePair>, String> {
     let s = &p.settings;
     let only_original = p.image_types.iter().all(|(n, _)| n == "Original");
     let resampling = !matches!(s.interpolator_kind(), Ok(None)) && s.resampledPixelSpacing.is_some();

@@ -7,6 +7,7 @@ use super::error::ImageError;
 use super::nifti::read_nifti_raw;
 use super::nrrd::read_nrrd_raw;
 use super::raw::RawVolume;
+pub use super::raw::Selection;
 use super::volume::Volume;
 
 pub use super::nifti_write::{write_nifti_f32, write_nifti_i16, write_nifti_u8};
@@ -54,7 +55,7 @@ impl StoredVolume {
 
     /// Inclusive (x, y, z) bounding box and count of the voxels whose `read_image` value
     /// satisfies `select`; `None` when there are none.
-    pub fn select_box(&self, select: impl Fn(f32) -> bool) -> Option<(([usize; 3], [usize; 3]), usize)> {
+    pub fn select_box(&self, select: impl Fn(f32) -> bool) -> Option<Selection> {
         self.raw.select_box(select)
     }
 

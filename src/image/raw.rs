@@ -55,6 +55,9 @@ pub(crate) struct RawVolume {
     pub direction: [[f64; 3]; 3],
 }
 
+/// Inclusive (x, y, z) bounding box and voxel count of a selection (`select_box`).
+pub type Selection = (([usize; 3], [usize; 3]), usize);
+
 /// (spacing, origin, direction) as stored in `Volume`.
 pub(crate) type Geometry = ([f64; 3], [f64; 3], [[f64; 3]; 3]);
 
@@ -249,7 +252,7 @@ impl RawVolume {
 
     /// Inclusive (x, y, z) bounding box and count of the voxels whose scaled f32 value (as
     /// `into_f32` gives it) satisfies `select`; `None` when there are none.
-    pub fn select_box(&self, select: impl Fn(f32) -> bool) -> Option<(([usize; 3], [usize; 3]), usize)> {
+    pub fn select_box(&self, select: impl Fn(f32) -> bool) -> Option<Selection> {
         let [nx, ny, _] = self.shape;
         if self.dtype.size() <= 2 {
             return self.select_box_table(&select);
@@ -269,7 +272,7 @@ impl RawVolume {
 
     /// `select_box` for 8/16-bit samples: `select` is evaluated once per possible stored value
     /// (a table indexed by the raw sample bits), then every row is scanned with the table.
-    fn select_box_table(&self, select: &impl Fn(f32) -> bool) -> Option<(([usize; 3], [usize; 3]), usize)> {
+    fn select_box_table(&self, select: &impl Fn(f32) -> bool) -> Option<Selection> {
         let [nx, ny, _] = self.shape;
         let size = self.dtype.size();
         let big = self.big_endian;

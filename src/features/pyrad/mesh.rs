@@ -237,7 +237,7 @@ mod tests {
             ((state >> 33) % m) as i64
         };
         let v: Vec<[i64; 3]> = (0..1500).map(|_| [next(3), next(97), next(89)]).collect();
-        let spacing = [5.0, 0.62695310000000004, 0.62695310000000004];
+        let spacing = [5.0, 0.626_953_1, 0.626_953_1];
         let half = spacing.map(|s| 0.5 * s);
         let mut brute = [0.0f64; 4];
         for (i, p) in v.iter().enumerate() {
