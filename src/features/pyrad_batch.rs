@@ -8,8 +8,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::pyrad::prepare::{label_of, padded_box};
 use super::pyrad::{extract_case, parse_params_yaml, CaseOutput, PyradParams};
-use crate::image::io::read_image;
+use crate::image::io::{read_image, StoredVolume};
+use crate::image::GeometryTolerance;
+
+/// An image and its label map (same grid).
+pub type ImagePair = (crate::image::Volume<f32>, crate::image::Volume<f32>);
 
 /// One case to extract: image, label map and optional label override.
 #[derive(Debug, Clone)]
@@ -40,9 +45,49 @@ pub fn extract_one(case: &CaseInput, params: &PyradParams) -> Result<CaseOutput,
     if let Some(l) = case.label {
         p.settings.label = l;
     }
-    let img = read_image(&case.image).map_err(|e| format!("image {}: {e}", case.image.display()))?;
-    let lab = read_image(&case.mask).map_err(|e| format!("mask {}: {e}", case.mask.display()))?;
+    let (img, lab) = match read_box(case, &p)? {
+        Some(pair) => pair,
+        None => (
+            read_image(&case.image).map_err(|e| format!("image {}: {e}", case.image.display()))?,
+            read_image(&case.mask).map_err(|e| format!("mask {}: {e}", case.mask.display()))?,
+        ),
+    };
     extract_case(&img, &lab, &p).map_err(|e| format!("case {} / {}: {e}", case.image.display(), case.mask.display()))
+}
+
+/// Image and label map already cut to the ROI's padded box, when that gives exactly the
+/// features of the whole images: preCrop (or the Original image type alone, which sees only
+/// the box), no normalisation, no resampling, no diagnostics (they describe the whole
+/// images), matching geometry, finite values and a present label. `None`: read everything
+/// (that path also reports every error).
+pub fn read_box(case: &CaseInput, p: &PyradParams) -> Result<Option<ImagePair>, String> {
+    let s = &p.settings;
+    let only_original = p.image_types.iter().all(|(n, _)| n == "Original");
+    let resampling = !matches!(s.interpolator_kind(), Ok(None)) && s.resampledPixelSpacing.is_some();
+    if s.additionalInfo
+        || s.normalize
+        || resampling
+        || !(s.preCrop || only_original)
+        || s.padDistance < 0
+        || s.label_channel.is_some()
+    {
+        return Ok(None);
+    }
+    let (Ok(mask), Ok(image)) = (StoredVolume::open(&case.mask), StoredVolume::open(&case.image)) else {
+        return Ok(None);
+    };
+    let (mg, ig) = (mask.geometry(), image.geometry());
+    let tol = s.geometryTolerance.unwrap_or(1e-6);
+    let gt = GeometryTolerance { spacing_rel: tol, origin_mm: tol * ig.spacing[0], direction: tol };
+    if ig.geometry_mismatch(&mg, gt).is_some() || mask.count_nonfinite() > 0 || image.count_nonfinite() > 0 {
+        return Ok(None);
+    }
+    let label = s.label;
+    let Some((bb, _)) = mask.select_box(|v| label_of(v) == label) else {
+        return Ok(None);
+    };
+    let (lo, hi) = padded_box(ig.shape(), bb, s.padDistance);
+    Ok(Some((image.crop_f32(lo, hi), mask.crop_f32(lo, hi))))
 }
 
 /// Read a batch CSV (`Image`, `Mask`, optional `Label` columns; other columns are ignored).

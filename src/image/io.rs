@@ -1,12 +1,13 @@
 //! Reading images and masks by file extension (`.nii`, `.nii.gz`, `.nrrd`, `.nhdr`) and the
 //! NIfTI writers. Must not resample, crop or otherwise change voxels beyond decoding.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::error::ImageError;
 use super::nifti::read_nifti_raw;
 use super::nrrd::read_nrrd_raw;
 use super::raw::RawVolume;
+pub use super::raw::Selection;
 use super::volume::Volume;
 
 pub use super::nifti_write::{write_nifti_f32, write_nifti_i16, write_nifti_u8};
@@ -21,6 +22,47 @@ pub fn read_image(path: &Path) -> Result<Volume<f32>, ImageError> {
 /// non-zero value (else `SeveralLabels`). No selected voxel gives `EmptyMask`.
 pub fn read_mask(path: &Path, label: Option<u32>) -> Result<Volume<u8>, ImageError> {
     read_raw(path)?.into_mask(path, label)
+}
+
+/// A file decoded to its stored samples but not converted: its geometry, checks and the
+/// conversion of one box only (readers that need just a region's box skip converting and
+/// transposing the rest). Values are exactly those `read_image` gives.
+pub struct StoredVolume {
+    path: PathBuf,
+    raw: RawVolume,
+}
+
+impl StoredVolume {
+    /// Read and decompress `path` (any format `read_image` takes).
+    pub fn open(path: &Path) -> Result<Self, ImageError> {
+        Ok(StoredVolume { path: path.to_path_buf(), raw: read_raw(path)? })
+    }
+
+    /// The file this volume came from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Shape and geometry, with zero-sized voxels (no voxel memory).
+    pub fn geometry(&self) -> Volume<()> {
+        self.raw.volume_geometry()
+    }
+
+    /// Number of voxels `read_image` would reject as NaN/Inf.
+    pub fn count_nonfinite(&self) -> usize {
+        self.raw.count_nonfinite_f32()
+    }
+
+    /// Inclusive (x, y, z) bounding box and count of the voxels whose `read_image` value
+    /// satisfies `select`; `None` when there are none.
+    pub fn select_box(&self, select: impl Fn(f32) -> bool) -> Option<Selection> {
+        self.raw.select_box(select)
+    }
+
+    /// `read_image` values of the half-open box `lo..hi` (clamped), origin at the box.
+    pub fn crop_f32(&self, lo: [usize; 3], hi: [usize; 3]) -> Volume<f32> {
+        self.raw.crop_f32(lo, hi)
+    }
 }
 
 fn read_raw(path: &Path) -> Result<RawVolume, ImageError> {

@@ -225,8 +225,8 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
 
     // Attached data, or one detached file named relative to the header.
     let detached = f.get("datafile").map(|s| s.trim().to_string());
-    let (data_path, stored): (std::path::PathBuf, Vec<u8>) = match detached {
-        None => (path.to_path_buf(), file_bytes[data_start..].to_vec()),
+    let (data_path, stored): (std::path::PathBuf, std::borrow::Cow<[u8]>) = match detached {
+        None => (path.to_path_buf(), std::borrow::Cow::Borrowed(&file_bytes[data_start..])),
         Some(name) => {
             if name.starts_with("LIST") || name.contains(' ') {
                 return Err(invalid(format!("data file {name:?}: multi-file data is not supported")));
@@ -237,7 +237,7 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
                 return Err(invalid(format!("data file {name:?} is not a regular file")));
             }
             let b = std::fs::read(&p).map_err(|e| io_error(&p, e))?;
-            (p, b)
+            (p, std::borrow::Cow::Owned(b))
         }
     };
     let line_skip = int_field(path, &f, "lineskip", 0)?.max(0) as usize;

@@ -55,6 +55,9 @@ pub(crate) struct RawVolume {
     pub direction: [[f64; 3]; 3],
 }
 
+/// Inclusive (x, y, z) bounding box and voxel count of a selection (`select_box`).
+pub type Selection = (([usize; 3], [usize; 3]), usize);
+
 /// (spacing, origin, direction) as stored in `Volume`.
 pub(crate) type Geometry = ([f64; 3], [f64; 3], [[f64; 3]; 3]);
 
@@ -84,10 +87,11 @@ pub(crate) fn check_plausible_size(
     Ok(())
 }
 
-/// Read exactly `n` bytes from `r`; a short stream is `Truncated`. Memory grows with the
-/// data actually read, never with `n` alone.
+/// Read exactly `n` bytes from `r`; a short stream is `Truncated`. Up to 256 MiB are reserved
+/// at once (untouched reserved memory costs nothing; no regrowth copies for common volumes),
+/// beyond that memory grows with the data actually read, never with `n` alone.
 pub(crate) fn read_exact_vec(path: &Path, r: &mut dyn Read, n: usize, what: &str) -> Result<Vec<u8>, ImageError> {
-    let mut buf = Vec::with_capacity(n.min(1 << 24));
+    let mut buf = Vec::with_capacity(n.min(1 << 28));
     r.take(n as u64).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
     if buf.len() < n {
         return Err(ImageError::Truncated {
@@ -150,6 +154,25 @@ fn collect_samples<S: Sample, T: Copy + Default>(raw: &RawVolume, mut f: impl Fn
     out
 }
 
+/// `f(stored_value)` of the half-open box `lo..hi` in standard layout (k fastest).
+fn crop_samples<S: Sample>(raw: &RawVolume, lo: [usize; 3], hi: [usize; 3], f: impl Fn(f64) -> f32) -> Array3<f32> {
+    let [nx, ny, _] = raw.shape;
+    let (big, b) = (raw.big_endian, &raw.bytes);
+    let dim = [hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]];
+    let mut out = vec![0f32; dim[0] * dim[1] * dim[2]];
+    for k in lo[2]..hi[2] {
+        for j in lo[1]..hi[1] {
+            let row = ((k * ny + j) * nx) * S::SIZE;
+            for i in lo[0]..hi[0] {
+                let off = row + i * S::SIZE;
+                out[((i - lo[0]) * dim[1] + (j - lo[1])) * dim[2] + (k - lo[2])] =
+                    f(S::value(&b[off..off + S::SIZE], big));
+            }
+        }
+    }
+    Array3::from_shape_vec((dim[0], dim[1], dim[2]), out).expect("buffer length equals the product of the shape")
+}
+
 /// Key that orders f64 like `f64::total_cmp`.
 fn total_key(x: f64) -> i64 {
     let b = x.to_bits() as i64;
@@ -202,6 +225,128 @@ impl RawVolume {
 
     fn volume<T>(&self, data: Array3<T>) -> Volume<T> {
         Volume { data, spacing: self.spacing, origin: self.origin, direction: self.direction }
+    }
+
+    /// Number of voxels whose scaled f32 value is NaN/Inf (what `into_f32` rejects). Integer
+    /// samples are not scanned when both ends of their type's range map to finite values
+    /// (scaling is monotone, so every sample then does).
+    pub fn count_nonfinite_f32(&self) -> usize {
+        let range = match self.dtype {
+            DType::U8 => Some((0.0, u8::MAX as f64)),
+            DType::I8 => Some((i8::MIN as f64, i8::MAX as f64)),
+            DType::U16 => Some((0.0, u16::MAX as f64)),
+            DType::I16 => Some((i16::MIN as f64, i16::MAX as f64)),
+            DType::U32 => Some((0.0, u32::MAX as f64)),
+            DType::I32 => Some((i32::MIN as f64, i32::MAX as f64)),
+            _ => None,
+        };
+        let finite = |v: f64| ((v * self.slope + self.inter) as f32).is_finite();
+        if let Some((lo, hi)) = range {
+            if finite(lo) && finite(hi) {
+                return 0;
+            }
+        }
+        let mut bad = 0usize;
+        self.scan(|x| bad += usize::from(!(x as f32).is_finite()));
+        bad
+    }
+
+    /// Inclusive (x, y, z) bounding box and count of the voxels whose scaled f32 value (as
+    /// `into_f32` gives it) satisfies `select`; `None` when there are none.
+    pub fn select_box(&self, select: impl Fn(f32) -> bool) -> Option<Selection> {
+        let [nx, ny, _] = self.shape;
+        if self.dtype.size() <= 2 {
+            return self.select_box_table(&select);
+        }
+        let (mut lo, mut hi, mut count, mut at) = ([usize::MAX; 3], [0usize; 3], 0usize, 0usize);
+        self.scan(|x| {
+            if select(x as f32) {
+                let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
+                lo = [lo[0].min(i), lo[1].min(j), lo[2].min(k)];
+                hi = [hi[0].max(i), hi[1].max(j), hi[2].max(k)];
+                count += 1;
+            }
+            at += 1;
+        });
+        (count > 0).then_some(((lo, hi), count))
+    }
+
+    /// `select_box` for 8/16-bit samples: `select` is evaluated once per possible stored value
+    /// (a table indexed by the raw sample bits), then every row is scanned with the table.
+    fn select_box_table(&self, select: &impl Fn(f32) -> bool) -> Option<Selection> {
+        let [nx, ny, _] = self.shape;
+        let size = self.dtype.size();
+        let big = self.big_endian;
+        let stored = |bits: usize| -> f64 {
+            match self.dtype {
+                DType::U8 => bits as u8 as f64,
+                DType::I8 => bits as u8 as i8 as f64,
+                DType::U16 => bits as u16 as f64,
+                _ => bits as u16 as i16 as f64,
+            }
+        };
+        let table: Vec<bool> =
+            (0..1usize << (8 * size)).map(|b| select((stored(b) * self.slope + self.inter) as f32)).collect();
+        let key = |c: &[u8]| -> usize {
+            match (size, big) {
+                (1, _) => c[0] as usize,
+                (_, false) => u16::from_le_bytes([c[0], c[1]]) as usize,
+                (_, true) => u16::from_be_bytes([c[0], c[1]]) as usize,
+            }
+        };
+        // Label maps are mostly zero: when zero is not selected, all-zero rows (a vectorised
+        // test) need no lookups.
+        let zero_unselected = !table[0];
+        let (mut lo, mut hi, mut count) = ([usize::MAX; 3], [0usize; 3], 0usize);
+        for (r, row) in self.bytes.chunks_exact(nx * size).enumerate() {
+            if zero_unselected && row.iter().fold(0u8, |a, &b| a | b) == 0 {
+                continue;
+            }
+            let (mut first, mut last, mut n) = (usize::MAX, 0usize, 0usize);
+            for (i, c) in row.chunks_exact(size).enumerate() {
+                if table[key(c)] {
+                    first = first.min(i);
+                    last = i;
+                    n += 1;
+                }
+            }
+            if n > 0 {
+                let (j, k) = (r % ny, r / ny);
+                lo = [lo[0].min(first), lo[1].min(j), lo[2].min(k)];
+                hi = [hi[0].max(last), hi[1].max(j), hi[2].max(k)];
+                count += n;
+            }
+        }
+        (count > 0).then_some(((lo, hi), count))
+    }
+
+    /// The half-open box `lo..hi` (x, y, z; clamped to the volume) as `into_f32` gives it there,
+    /// with the origin moved to the box's first voxel. Non-finite values are not checked here
+    /// (see `count_nonfinite_f32`).
+    pub fn crop_f32(&self, lo: [usize; 3], hi: [usize; 3]) -> Volume<f32> {
+        let hi: [usize; 3] = std::array::from_fn(|a| hi[a].min(self.shape[a]));
+        let lo: [usize; 3] = std::array::from_fn(|a| lo[a].min(hi[a]));
+        let (slope, inter) = (self.slope, self.inter);
+        let g = move |v: f64| (v * slope + inter) as f32;
+        let data = match self.dtype {
+            DType::U8 => crop_samples::<u8>(self, lo, hi, g),
+            DType::I8 => crop_samples::<i8>(self, lo, hi, g),
+            DType::U16 => crop_samples::<u16>(self, lo, hi, g),
+            DType::I16 => crop_samples::<i16>(self, lo, hi, g),
+            DType::U32 => crop_samples::<u32>(self, lo, hi, g),
+            DType::I32 => crop_samples::<i32>(self, lo, hi, g),
+            DType::U64 => crop_samples::<u64>(self, lo, hi, g),
+            DType::I64 => crop_samples::<i64>(self, lo, hi, g),
+            DType::F32 => crop_samples::<f32>(self, lo, hi, g),
+            DType::F64 => crop_samples::<f64>(self, lo, hi, g),
+        };
+        let origin = self.volume_geometry().physical_point(lo.map(|x| x as f64));
+        Volume { data, spacing: self.spacing, origin, direction: self.direction }
+    }
+
+    /// The geometry with zero-sized voxels (no voxel memory), for geometry checks.
+    pub fn volume_geometry(&self) -> Volume<()> {
+        self.volume(Array3::<()>::from_elem(self.shape, ()))
     }
 
     /// Scaled intensities as f32 (`stored * slope + inter` in f64, then rounded to f32).
@@ -302,6 +447,56 @@ mod tests {
             Err(ImageError::NonFinite { count, .. }) => assert_eq!(count, 2),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn crop_equals_the_cropped_full_conversion() {
+        let vals: Vec<i16> = (0..60).map(|v| v * 7 - 100).collect();
+        let mk = || {
+            let mut r = raw(DType::I16, false, vals.iter().flat_map(|v| v.to_le_bytes()).collect());
+            r.shape = [5, 4, 3];
+            r.slope = 0.5;
+            r.inter = 3.0;
+            r.origin = [1.0, 2.0, 3.0];
+            r.spacing = [0.5, 2.0, 3.0];
+            r
+        };
+        let full = mk().into_f32(Path::new("t")).unwrap();
+        let (lo, hi) = ([1, 0, 1], [4, 3, 9]);
+        let c = mk().crop_f32(lo, hi);
+        assert_eq!(c.data, full.data.slice(ndarray::s![1..4, 0..3, 1..3]));
+        assert_eq!(c.origin, [1.5, 2.0, 6.0]);
+        assert_eq!(mk().count_nonfinite_f32(), 0);
+        let sel = mk().select_box(|v| v > 60.0 && v < 70.0);
+        // stored 115..131 -> values 60.5..68.5: stored = 7n - 100 for n = 31..33.
+        let idx = |n: usize| [n % 5, (n / 5) % 4, n / 20];
+        let ((blo, bhi), count) = sel.unwrap();
+        assert_eq!(count, 3);
+        let pts = [idx(31), idx(32), idx(33)];
+        for a in 0..3 {
+            assert_eq!(blo[a], pts.iter().map(|p| p[a]).min().unwrap());
+            assert_eq!(bhi[a], pts.iter().map(|p| p[a]).max().unwrap());
+        }
+        assert_eq!(mk().select_box(|v| v > 1e6), None);
+        // The table path (8/16-bit) agrees with the per-sample path (same values as f64).
+        let mut r = mk();
+        let as_f64: Vec<u8> =
+            r.bytes.chunks_exact(2).flat_map(|c| (i16::from_le_bytes([c[0], c[1]]) as f64).to_le_bytes()).collect();
+        let mut wide = mk();
+        (wide.dtype, wide.bytes) = (DType::F64, as_f64);
+        r.big_endian = false;
+        for t in [-40.0f32, 0.0, 66.0, 200.0] {
+            assert_eq!(r.select_box(|v| v >= t && v < t + 30.0), wide.select_box(|v| v >= t && v < t + 30.0));
+        }
+    }
+
+    #[test]
+    fn float_nonfinite_counted_without_conversion() {
+        let bytes: Vec<u8> = [1f32, f32::NAN, f32::INFINITY, 0.0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(raw(DType::F32, false, bytes).count_nonfinite_f32(), 2);
+        let mut r = raw(DType::U8, false, vec![0, 1, 2, 255]);
+        r.slope = 1e308;
+        assert_eq!(r.count_nonfinite_f32(), 3);
     }
 
     #[test]

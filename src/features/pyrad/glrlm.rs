@@ -21,57 +21,61 @@ fn run_matrices(
 ) -> Vec<Vec<f64>> {
     let sh = levels.shape();
     let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
-    let inside = |p: [i64; 3]| (0..3).all(|k| p[k] >= 0 && p[k] < size[k]);
-    // Flat (z, y, x) levels, 0 outside the ROI (the mask is exactly the non-zero levels).
-    let flat: Vec<i32> = levels.iter().zip(mask.iter()).map(|(&l, &m)| if m { l } else { 0 }).collect();
+    // Flat (z, y, x) grey-level positions + 1, 0 outside the ROI (the mask is exactly the
+    // non-zero levels).
+    let flat: Vec<usize> =
+        levels.iter().zip(mask.iter()).map(|(&l, &m)| if m && l != 0 { pos[l as usize] + 1 } else { 0 }).collect();
     let strides = [size[1] * size[2], size[2], 1];
     let mut out = Vec::with_capacity(offsets.len());
     for off in offsets {
         let mut p = vec![0.0; ngp * nr];
         let mut multi = false;
         let step = (0..3).map(|k| off[k] * strides[k]).sum::<i64>() as isize;
-        for ((z, y, x), _) in levels.indexed_iter() {
-            let start = [z as i64, y as i64, x as i64];
-            if inside([start[0] - off[0], start[1] - off[1], start[2] - off[2]]) {
-                continue; // not the first voxel of its line
-            }
-            // Voxels on the line from `start` inside the box.
-            let steps = (0..3)
-                .filter(|&k| off[k] != 0)
-                .map(|k| if off[k] > 0 { (size[k] - 1 - start[k]) / off[k] } else { start[k] / -off[k] })
-                .min()
-                .unwrap_or(0)
-                + 1;
-            let mut at = (0..3).map(|k| start[k] * strides[k]).sum::<i64>() as usize;
-            let mut gl: Option<usize> = None;
-            let mut rl = 0usize;
-            let mut elements = 0usize;
-            for t in 0..steps {
-                if t > 0 {
-                    at = at.wrapping_add_signed(step);
-                }
-                let l = flat[at];
-                if l != 0 {
-                    elements += 1;
-                    let g = pos[l as usize];
-                    match gl {
-                        None => gl = Some(g),
-                        Some(c) if c == g => rl += 1,
-                        Some(c) => {
-                            p[c * nr + rl] += 1.0;
-                            gl = Some(g);
-                            rl = 0;
+        // A voxel starts a line when stepping back by `off` leaves the box along some axis.
+        let starts_at = |k: usize, c: i64| (off[k] > 0 && c < off[k]) || (off[k] < 0 && c >= size[k] + off[k]);
+        // Voxels left on the line along axis k (no limit when the offset does not move along it).
+        let left = |k: usize, c: i64| match off[k] {
+            0 => i64::MAX,
+            o if o > 0 => (size[k] - 1 - c) / o,
+            o => c / -o,
+        };
+        for z in 0..size[0] {
+            let (sz, lz) = (starts_at(0, z), left(0, z));
+            for y in 0..size[1] {
+                let (sy, ly) = (sz || starts_at(1, y), lz.min(left(1, y)));
+                for x in 0..size[2] {
+                    if !(sy || starts_at(2, x)) {
+                        continue; // not the first voxel of its line
+                    }
+                    let start = [z, y, x];
+                    // Voxels on the line from `start` inside the box.
+                    let steps = ly.min(left(2, x)) + 1;
+                    let mut at = (0..3).map(|k| start[k] * strides[k]).sum::<i64>() as usize;
+                    // Current run: grey-level position + 1 (0: none) and its length.
+                    let (mut cur, mut rl) = (0usize, 0usize);
+                    let mut elements = 0usize;
+                    for t in 0..steps {
+                        if t > 0 {
+                            at = at.wrapping_add_signed(step);
+                        }
+                        let g = flat[at];
+                        elements += usize::from(g != 0);
+                        if g == cur {
+                            rl += 1;
+                        } else {
+                            if cur != 0 {
+                                p[(cur - 1) * nr + rl - 1] += 1.0;
+                            }
+                            cur = g;
+                            rl = 1;
                         }
                     }
-                } else if let Some(c) = gl.take() {
-                    p[c * nr + rl] += 1.0;
-                    rl = 0;
+                    if cur != 0 {
+                        p[(cur - 1) * nr + rl - 1] += 1.0;
+                    }
+                    multi |= elements > 1;
                 }
             }
-            if let Some(c) = gl {
-                p[c * nr + rl] += 1.0;
-            }
-            multi |= elements > 1;
         }
         if !multi {
             for g in 0..ngp {

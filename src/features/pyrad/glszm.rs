@@ -3,41 +3,44 @@
 //! 8 in-plane with force2D). This module must not average over directions (there are none).
 
 use super::angles::angles;
-use super::binning::discretise;
+use super::binning::{discretise, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
 
-/// Zones as (grey level position, size).
+/// Zones as (grey level position, size): flood fill on the flat levels padded by one voxel of
+/// level 0 (outside the ROI), so neighbours need no bounds checks; a visited voxel is set to 0.
 fn zones(d: &super::binning::Discretised, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, usize)> {
-    let sh = d.levels.shape();
-    let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
-    let mut todo = d.mask.clone();
+    let pd = Padded::new(d, 1);
+    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
+    let [nz, ny, nx] = pd.size;
+    let mut lv = pd.levels.clone();
     let mut out = Vec::new();
-    let mut stack = Vec::new();
-    for ((z, y, x), &m) in d.mask.indexed_iter() {
-        if !m || !todo[[z, y, x]] {
-            continue;
-        }
-        let gl = d.levels[[z, y, x]];
-        todo[[z, y, x]] = false;
-        stack.push([z as i64, y as i64, x as i64]);
-        let mut n = 0usize;
-        while let Some(c) = stack.pop() {
-            n += 1;
-            for off in offsets {
-                let q = [c[0] + off[0], c[1] + off[1], c[2] + off[2]];
-                if (0..3).any(|k| q[k] < 0 || q[k] >= size[k]) {
+    let mut stack: Vec<usize> = Vec::new();
+    for z in 0..nz {
+        for y in 0..ny {
+            for x in 0..nx {
+                let i = pd.index(z, y, x);
+                let gl = lv[i];
+                if gl == 0 {
                     continue;
                 }
-                let qi = [q[0] as usize, q[1] as usize, q[2] as usize];
-                if todo[qi] && d.levels[qi] == gl {
-                    todo[qi] = false;
-                    stack.push(q);
+                lv[i] = 0;
+                stack.push(i);
+                let mut n = 0usize;
+                while let Some(c) = stack.pop() {
+                    n += 1;
+                    for &dd in &disp {
+                        let q = c.wrapping_add_signed(dd);
+                        if lv[q] == gl {
+                            lv[q] = 0;
+                            stack.push(q);
+                        }
+                    }
                 }
+                out.push((pos[gl as usize], n));
             }
         }
-        out.push((pos[gl as usize], n));
     }
     out
 }

@@ -106,7 +106,7 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
 
 /// Largest squared vertex distances (same z, same y, same x, any), square-rooted; the same
 /// maxima as comparing every pair (`dist` below, the formula PyRadiomics uses), found faster:
-/// 2D diameters compare only vertices of one plane, and the 3D diameter skips pairs of vertex
+/// 2D diameters compare only vertices of one plane, and every search skips pairs of vertex
 /// blocks whose bounding boxes cannot hold a pair farther apart than the best so far (the
 /// bound uses the same rounded arithmetic on larger differences, so it is never too small).
 fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
@@ -119,14 +119,12 @@ fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
     };
     let mut best = [0.0f64; 4];
     for axis in 0..3 {
-        let mut sorted: Vec<&[i64; 3]> = v.iter().collect();
-        sorted.sort_unstable_by_key(|p| p[axis]);
+        // Stable sort: each plane keeps raster order, so its vertex blocks stay compact and
+        // the pruned search of `diameter_3d` applies within the plane.
+        let mut sorted: Vec<[i64; 3]> = v.to_vec();
+        sorted.sort_by_key(|p| p[axis]);
         for plane in sorted.chunk_by(|a, b| a[axis] == b[axis]) {
-            for (i, p) in plane.iter().enumerate() {
-                for q in &plane[i + 1..] {
-                    best[axis] = best[axis].max(dist(p, q));
-                }
-            }
+            best[axis] = best[axis].max(diameter_3d(plane, &dist));
         }
     }
     best[3] = diameter_3d(v, &dist);
@@ -213,6 +211,33 @@ mod tests {
         };
         let v: Vec<[i64; 3]> = (0..500).map(|_| [next(), next(), next()]).collect();
         let spacing = [2.5, 0.7, 0.9];
+        let half = spacing.map(|s| 0.5 * s);
+        let mut brute = [0.0f64; 4];
+        for (i, p) in v.iter().enumerate() {
+            for q in &v[i + 1..] {
+                let d: [f64; 3] = std::array::from_fn(|k| (p[k] - q[k]) as f64 * half[k]);
+                let dist = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                for k in 0..3 {
+                    if p[k] == q[k] {
+                        brute[k] = brute[k].max(dist);
+                    }
+                }
+                brute[3] = brute[3].max(dist);
+            }
+        }
+        assert_eq!(diameters(&v, spacing), brute.map(f64::sqrt));
+    }
+
+    #[test]
+    fn pruned_plane_diameters_equal_all_pairs_on_flat_sets() {
+        // Few planes with many vertices each (several blocks per plane), as thick CT slices give.
+        let mut state = 987u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % m) as i64
+        };
+        let v: Vec<[i64; 3]> = (0..1500).map(|_| [next(3), next(97), next(89)]).collect();
+        let spacing = [5.0, 0.626_953_1, 0.626_953_1];
         let half = spacing.map(|s| 0.5 * s);
         let mut brute = [0.0f64; 4];
         for (i, p) in v.iter().enumerate() {

@@ -119,16 +119,19 @@ pub fn prepare(
     Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics })
 }
 
+/// A label map value as PyRadiomics casts it to UInt32 (NaN and negatives are 0).
+pub fn label_of(v: f32) -> u32 {
+    if v.is_nan() || v <= 0.0 {
+        0u32
+    } else if v >= u32::MAX as f32 {
+        u32::MAX
+    } else {
+        v as u32
+    }
+}
+
 fn label_mask(labels: &Volume<f32>, label: u32) -> Result<Volume<bool>, PyradError> {
-    let as_u32 = |v: f32| {
-        if v.is_nan() || v <= 0.0 {
-            0u32
-        } else if v >= u32::MAX as f32 {
-            u32::MAX
-        } else {
-            v as u32
-        }
-    };
+    let as_u32 = label_of;
     let data = labels.data.mapv(|v| as_u32(v) == label);
     if !data.iter().any(|&m| m) {
         let mut present: Vec<u32> = labels.data.iter().map(|&v| as_u32(v)).filter(|&v| v != 0).collect();
@@ -187,7 +190,7 @@ fn crop_padded(img: &Volume<f64>, mask: &Volume<bool>, bb: BBox, pad: i64) -> (V
 }
 
 /// The box of `bb` padded by `pad` voxels, clamped to `shape` (half-open upper bound).
-fn padded_box(shape: [usize; 3], bb: BBox, pad: i64) -> ([usize; 3], [usize; 3]) {
+pub fn padded_box(shape: [usize; 3], bb: BBox, pad: i64) -> ([usize; 3], [usize; 3]) {
     let lo: [usize; 3] = std::array::from_fn(|a| (bb.0[a] as i64 - pad).max(0) as usize);
     let hi: [usize; 3] = std::array::from_fn(|a| ((bb.1[a] as i64 + pad + 1).max(0) as usize).min(shape[a]));
     (lo, hi)
