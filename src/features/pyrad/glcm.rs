@@ -5,7 +5,7 @@
 //! This module must not merge directions unless `weightingNorm` asks for it.
 
 use super::angles::angles;
-use super::binning::{discretise, reach, Discretised, Padded};
+use super::binning::{discretise, Discretised, Padded};
 use super::eigen::general_eigenvalues;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
@@ -15,28 +15,17 @@ const EPS: f64 = f64::EPSILON;
 
 /// Count co-occurrences per offset: `P[a][i·ng + j]` over present grey levels.
 fn count_matrices(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize], ngp: usize) -> Vec<Vec<f64>> {
-    let pd = Padded::new(d, reach(offsets));
-    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
+    let (pd, disp) = Padded::for_offsets(d, offsets);
     let mut p = vec![vec![0.0; ngp * ngp]; offsets.len()];
-    let [nz, ny, nx] = pd.size;
-    for z in 0..nz {
-        for y in 0..ny {
-            for x in 0..nx {
-                let at = pd.index(z, y, x);
-                let g = pd.levels[at];
-                if g == 0 {
-                    continue; // outside the ROI
-                }
-                let gi = pos[g as usize] * ngp;
-                for (pa, &o) in p.iter_mut().zip(&disp) {
-                    let h = pd.levels[at.wrapping_add_signed(o)];
-                    if h != 0 {
-                        pa[gi + pos[h as usize]] += 1.0;
-                    }
-                }
+    pd.for_each_roi(|at, g| {
+        let gi = pos[g as usize] * ngp;
+        for (pa, &o) in p.iter_mut().zip(&disp) {
+            let h = pd.levels[at.wrapping_add_signed(o)];
+            if h != 0 {
+                pa[gi + pos[h as usize]] += 1.0;
             }
         }
-    }
+    });
     p
 }
 

@@ -4,7 +4,7 @@
 //! This module must not add IBSI's NGLDM-only features.
 
 use super::angles::angles;
-use super::binning::{discretise, reach, Padded};
+use super::binning::{discretise, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -22,28 +22,17 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ngp = d.gray_levels.len();
     let nd = offsets.len() + 1;
     let mut p = vec![0.0; ngp * nd];
-    let pd = Padded::new(&d, reach(&offsets));
-    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
-    let [nz, ny, nx] = pd.size;
-    for z in 0..nz {
-        for y in 0..ny {
-            for x in 0..nx {
-                let at = pd.index(z, y, x);
-                let g = pd.levels[at];
-                if g == 0 {
-                    continue; // outside the ROI
-                }
-                let dep = disp
-                    .iter()
-                    .filter(|&&o| {
-                        let h = pd.levels[at.wrapping_add_signed(o)];
-                        h != 0 && (i64::from(g) - i64::from(h)).abs() <= settings.gldm_a
-                    })
-                    .count();
-                p[pos[g as usize] * nd + dep] += 1.0;
-            }
-        }
-    }
+    let (pd, disp) = Padded::for_offsets(&d, &offsets);
+    pd.for_each_roi(|at, g| {
+        let dep = disp
+            .iter()
+            .filter(|&&o| {
+                let h = pd.levels[at.wrapping_add_signed(o)];
+                h != 0 && (i64::from(g) - i64::from(h)).abs() <= settings.gldm_a
+            })
+            .count();
+        p[pos[g as usize] * nd + dep] += 1.0;
+    });
     let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
     let pg: Vec<f64> = (0..ngp).map(|g| p[g * nd..(g + 1) * nd].iter().sum()).collect();
     let pd: Vec<f64> = (0..nd).map(|j| (0..ngp).map(|g| p[g * nd + j]).sum()).collect();

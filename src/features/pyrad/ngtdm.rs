@@ -3,7 +3,7 @@
 //! neighbours), summed per grey level. This module must not exclude neighbour-less voxels.
 
 use super::angles::angles;
-use super::binning::{discretise, reach, Padded};
+use super::binning::{discretise, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -17,32 +17,21 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ng = d.ng as usize;
     let mut count = vec![0.0f64; ng];
     let mut s = vec![0.0f64; ng];
-    let pd = Padded::new(&d, reach(&offsets));
-    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
-    let [nz, ny, nx] = pd.size;
+    let (pd, disp) = Padded::for_offsets(&d, &offsets);
     // Raster (z, y, x) order and offset order as before: the sums round identically.
-    for z in 0..nz {
-        for y in 0..ny {
-            for x in 0..nx {
-                let at = pd.index(z, y, x);
-                let g = pd.levels[at];
-                if g == 0 {
-                    continue; // outside the ROI
-                }
-                let (mut c, mut sum) = (0.0f64, 0.0f64);
-                for &o in &disp {
-                    let h = pd.levels[at.wrapping_add_signed(o)];
-                    if h != 0 {
-                        c += 1.0;
-                        sum += h as f64;
-                    }
-                }
-                let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
-                count[g as usize - 1] += 1.0;
-                s[g as usize - 1] += diff;
+    pd.for_each_roi(|at, g| {
+        let (mut c, mut sum) = (0.0f64, 0.0f64);
+        for &o in &disp {
+            let h = pd.levels[at.wrapping_add_signed(o)];
+            if h != 0 {
+                c += 1.0;
+                sum += h as f64;
             }
         }
-    }
+        let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
+        count[g as usize - 1] += 1.0;
+        s[g as usize - 1] += diff;
+    });
     let keep: Vec<usize> = (0..ng).filter(|&k| count[k] > 0.0).collect();
     let iv: Vec<f64> = keep.iter().map(|&k| (k + 1) as f64).collect();
     let n: Vec<f64> = keep.iter().map(|&k| count[k]).collect();
