@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::pyrad::prepare::{label_of, padded_box};
 use super::pyrad::{extract_case, parse_params_yaml, CaseOutput, PyradParams};
-use crate::image::io::{read_image, StoredVolume};
+use crate::image::io::{read_image, StoredVolume, StreamedVolume};
 use crate::image::GeometryTolerance;
 
 /// An image and its label map (same grid).
@@ -73,13 +73,17 @@ pub fn read_box(case: &CaseInput, p: &PyradParams) -> Result<Option<ImagePair>, 
     {
         return Ok(None);
     }
+    if let Some(done) = read_box_streamed(case, p) {
+        return Ok(done);
+    }
     let (Ok(mask), Ok(image)) = (StoredVolume::open(&case.mask), StoredVolume::open(&case.image)) else {
         return Ok(None);
     };
     let (mg, ig) = (mask.geometry(), image.geometry());
-    let tol = s.geometryTolerance.unwrap_or(1e-6);
-    let gt = GeometryTolerance { spacing_rel: tol, origin_mm: tol * ig.spacing[0], direction: tol };
-    if ig.geometry_mismatch(&mg, gt).is_some() || mask.count_nonfinite() > 0 || image.count_nonfinite() > 0 {
+    if ig.geometry_mismatch(&mg, tolerance(p, &ig)).is_some()
+        || mask.count_nonfinite() > 0
+        || image.count_nonfinite() > 0
+    {
         return Ok(None);
     }
     let label = s.label;
@@ -88,6 +92,39 @@ pub fn read_box(case: &CaseInput, p: &PyradParams) -> Result<Option<ImagePair>, 
     };
     let (lo, hi) = padded_box(ig.shape(), bb, s.padDistance);
     Ok(Some((image.crop_f32(lo, hi), mask.crop_f32(lo, hi))))
+}
+
+fn tolerance(p: &PyradParams, image: &crate::image::Volume<()>) -> GeometryTolerance {
+    let tol = p.settings.geometryTolerance.unwrap_or(1e-6);
+    GeometryTolerance { spacing_rel: tol, origin_mm: tol * image.spacing[0], direction: tol }
+}
+
+/// `read_box` for two gzip NRRD files, streamed: the label map is inflated once through a
+/// small buffer (its non-zero rows kept), the image only up to the box's last row. `None`:
+/// the files cannot be streamed (use `StoredVolume`); `Some(None)`: read the whole images
+/// (a condition failed or a read error, which the whole-image read then reports).
+fn read_box_streamed(case: &CaseInput, p: &PyradParams) -> Option<Option<ImagePair>> {
+    let (Ok(Some(mask)), Ok(Some(image))) = (StreamedVolume::open(&case.mask), StreamedVolume::open(&case.image))
+    else {
+        return None;
+    };
+    let (mg, ig) = (mask.geometry(), image.geometry());
+    if ig.geometry_mismatch(&mg, tolerance(p, &ig)).is_some() {
+        return Some(None);
+    }
+    let label = p.settings.label;
+    let labels = match mask.scan_labels(|v| label_of(v) == label) {
+        Ok(Some(l)) if l.nonfinite == 0 => l,
+        _ => return Some(None),
+    };
+    let Some((bb, _)) = labels.selection else {
+        return Some(None);
+    };
+    let (lo, hi) = padded_box(ig.shape(), bb, p.settings.padDistance);
+    match image.crop_f32(lo, hi) {
+        Ok(Some(img)) => Some(Some((img, labels.crop_f32(lo, hi)))),
+        _ => Some(None),
+    }
 }
 
 /// Read a batch CSV (`Image`, `Mask`, optional `Label` columns; other columns are ignored).

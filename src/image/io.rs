@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::error::ImageError;
 use super::nifti::read_nifti_raw;
-use super::nrrd::read_nrrd_raw;
+use super::nrrd::{open_gzip_source, read_nrrd_raw};
 use super::raw::RawVolume;
 pub use super::raw::Selection;
+use super::stream::{GzSource, LabelRows};
 use super::volume::Volume;
 
 pub use super::nifti_write::{write_nifti_f32, write_nifti_i16, write_nifti_u8};
@@ -62,6 +63,63 @@ impl StoredVolume {
     /// `read_image` values of the half-open box `lo..hi` (clamped), origin at the box.
     pub fn crop_f32(&self, lo: [usize; 3], hi: [usize; 3]) -> Volume<f32> {
         self.raw.crop_f32(lo, hi)
+    }
+}
+
+/// A gzip-compressed NRRD opened for streaming: only its header is read; voxels are inflated
+/// through a small buffer when asked for (no whole decompressed volume in memory). Values are
+/// exactly those `read_image` gives.
+pub struct StreamedVolume {
+    src: GzSource,
+}
+
+/// The non-zero rows of a streamed label map (`StreamedVolume::scan_labels`).
+pub struct StreamedLabels {
+    rows: LabelRows,
+    /// Number of voxels `read_image` would reject as NaN/Inf.
+    pub nonfinite: usize,
+    /// Bounding box and count of the selected voxels; `None` when there are none.
+    pub selection: Option<Selection>,
+}
+
+impl StreamedLabels {
+    /// `read_image` values of the half-open box `lo..hi` (clamped), origin at the box.
+    pub fn crop_f32(&self, lo: [usize; 3], hi: [usize; 3]) -> Volume<f32> {
+        self.rows.crop_f32(lo, hi)
+    }
+}
+
+impl StreamedVolume {
+    /// Read the header of `path`. `Ok(None)`: not a gzip-encoded `.nrrd`/`.nhdr` (or a header
+    /// this reader leaves to `StoredVolume`).
+    pub fn open(path: &Path) -> Result<Option<Self>, ImageError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if !(name.ends_with(".nrrd") || name.ends_with(".nhdr")) || !path.exists() {
+            return Ok(None);
+        }
+        Ok(open_gzip_source(path)?.map(|src| StreamedVolume { src }))
+    }
+
+    /// Shape and geometry, with zero-sized voxels (no voxel memory).
+    pub fn geometry(&self) -> Volume<()> {
+        self.src.layout.geometry()
+    }
+
+    /// Inflate the whole label map once: the selected voxels' box and the non-zero rows.
+    /// `Ok(None)` when `select` accepts the value of stored 0.
+    pub fn scan_labels(&self, select: impl Fn(f32) -> bool) -> Result<Option<StreamedLabels>, ImageError> {
+        Ok(self.src.scan_labels(select)?.map(|(selection, rows, nonfinite)| StreamedLabels {
+            rows,
+            nonfinite,
+            selection,
+        }))
+    }
+
+    /// `read_image` values of the half-open box `lo..hi` (clamped), origin at the box;
+    /// `Ok(None)` when the image holds NaN/Inf voxels. Inflates only up to the box's last row
+    /// when the gzip trailer shows the data is complete and the type cannot hold NaN/Inf.
+    pub fn crop_f32(&self, lo: [usize; 3], hi: [usize; 3]) -> Result<Option<Volume<f32>>, ImageError> {
+        self.src.crop_f32(lo, hi)
     }
 }
 

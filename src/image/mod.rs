@@ -13,6 +13,7 @@ pub mod perturb;
 pub mod preprocess;
 mod raw;
 pub mod roi;
+mod stream;
 pub mod volume;
 pub use error::ImageError;
 pub use volume::{GeometryTolerance, Volume};

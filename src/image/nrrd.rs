@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
 use super::error::{io_error, ImageError};
 use super::raw::{byte_count, check_plausible_size, read_exact_vec, DType, Geometry, RawVolume};
+use super::stream::{GzSource, Layout};
 use super::volume::IDENTITY;
 
 /// Header fields by lower-case name (spaces removed from the "field" part: `spacedirections`).
@@ -188,14 +189,26 @@ fn int_field(path: &Path, f: &Fields, key: &str, default: i64) -> Result<i64, Im
     }
 }
 
-/// Read a `.nrrd` / `.nhdr` file into a `RawVolume`.
-pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
-    let file_bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    let (f, data_start) = parse_header(path, &file_bytes)?;
+/// Everything the header says about the voxel data.
+struct Meta {
+    dtype: DType,
+    big_endian: bool,
+    shape: [usize; 3],
+    nbytes: usize,
+    encoding: String,
+    is_text: bool,
+    geometry: Geometry,
+    line_skip: usize,
+    byte_skip: i64,
+    /// Detached data file name, as written in the header.
+    data_file: Option<String>,
+}
+
+fn parse_meta(path: &Path, f: &Fields) -> Result<Meta, ImageError> {
     let invalid = |detail: String| ImageError::InvalidHeader { path: path.to_path_buf(), detail };
     let missing = |k: &str| invalid(format!("required field \"{k}\" is missing"));
 
-    let dim = int_field(path, &f, "dimension", -1)?;
+    let dim = int_field(path, f, "dimension", -1)?;
     if dim == -1 {
         return Err(missing("dimension"));
     }
@@ -221,27 +234,83 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
         None => return Err(missing("endian")),
         Some(other) => return Err(invalid(format!("endian {other:?} must be little or big"))),
     };
-    let (spacing, origin, direction) = geometry(path, &f)?;
+    let geometry = geometry(path, f)?;
+    let line_skip = int_field(path, f, "lineskip", 0)?.max(0) as usize;
+    let byte_skip = int_field(path, f, "byteskip", 0)?;
+    let data_file = f.get("datafile").map(|s| s.trim().to_string());
+    Ok(Meta { dtype, big_endian, shape, nbytes, encoding, is_text, geometry, line_skip, byte_skip, data_file })
+}
+
+/// Path of the one detached data file (a regular file), relative to the header.
+fn detached_path(path: &Path, name: &str) -> Result<PathBuf, ImageError> {
+    let invalid = |detail: String| ImageError::InvalidHeader { path: path.to_path_buf(), detail };
+    if name.starts_with("LIST") || name.contains(' ') {
+        return Err(invalid(format!("data file {name:?}: multi-file data is not supported")));
+    }
+    let p = path.parent().unwrap_or(Path::new(".")).join(name);
+    // Only a regular file: a device or FIFO (/dev/zero, a pipe) would never end.
+    if !std::fs::metadata(&p).map_err(|e| io_error(&p, e))?.is_file() {
+        return Err(invalid(format!("data file {name:?} is not a regular file")));
+    }
+    Ok(p)
+}
+
+/// Bytes read from the start of a file to find its header when streaming.
+const STREAM_HEADER_PREFIX: u64 = 1 << 16;
+
+/// A gzip-encoded NRRD's header and where its compressed voxel data starts, for streaming
+/// reads (`stream::GzSource`). `None` when the file is not gzip-encoded, has a line skip or
+/// a header longer than 64 KiB (read those whole with `read_nrrd_raw`).
+pub(crate) fn open_gzip_source(path: &Path) -> Result<Option<GzSource>, ImageError> {
+    let mut prefix = Vec::new();
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    file.take(STREAM_HEADER_PREFIX).read_to_end(&mut prefix).map_err(|e| io_error(path, e))?;
+    let (f, data_start) = parse_header(path, &prefix)?;
+    if data_start >= prefix.len() && prefix.len() as u64 == STREAM_HEADER_PREFIX {
+        return Ok(None);
+    }
+    let m = parse_meta(path, &f)?;
+    if !matches!(m.encoding.as_str(), "gzip" | "gz") || m.line_skip != 0 || m.byte_skip < 0 {
+        return Ok(None);
+    }
+    let (data_path, data_start) = match &m.data_file {
+        None => (path.to_path_buf(), data_start as u64),
+        Some(name) => (detached_path(path, name)?, 0),
+    };
+    let stored = std::fs::metadata(&data_path).map_err(|e| io_error(&data_path, e))?.len();
+    let needed = (m.nbytes as u64).saturating_add(m.byte_skip as u64);
+    check_plausible_size(&data_path, needed, stored.saturating_sub(data_start), true)?;
+    let (spacing, origin, direction) = m.geometry;
+    let layout = Layout {
+        dtype: m.dtype,
+        big_endian: m.big_endian,
+        shape: m.shape,
+        slope: 1.0,
+        inter: 0.0,
+        spacing,
+        origin,
+        direction,
+    };
+    Ok(Some(GzSource { path: data_path, data_start, byte_skip: m.byte_skip as u64, layout }))
+}
+
+/// Read a `.nrrd` / `.nhdr` file into a `RawVolume`.
+pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
+    let file_bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let (f, data_start) = parse_header(path, &file_bytes)?;
+    let Meta { dtype, big_endian, shape, nbytes, encoding, is_text, geometry, line_skip, byte_skip, data_file } =
+        parse_meta(path, &f)?;
+    let (spacing, origin, direction) = geometry;
 
     // Attached data, or one detached file named relative to the header.
-    let detached = f.get("datafile").map(|s| s.trim().to_string());
-    let (data_path, stored): (std::path::PathBuf, std::borrow::Cow<[u8]>) = match detached {
+    let (data_path, stored): (PathBuf, std::borrow::Cow<[u8]>) = match data_file {
         None => (path.to_path_buf(), std::borrow::Cow::Borrowed(&file_bytes[data_start..])),
         Some(name) => {
-            if name.starts_with("LIST") || name.contains(' ') {
-                return Err(invalid(format!("data file {name:?}: multi-file data is not supported")));
-            }
-            let p = path.parent().unwrap_or(Path::new(".")).join(&name);
-            // Only a regular file: a device or FIFO (/dev/zero, a pipe) would never end.
-            if !std::fs::metadata(&p).map_err(|e| io_error(&p, e))?.is_file() {
-                return Err(invalid(format!("data file {name:?} is not a regular file")));
-            }
+            let p = detached_path(path, &name)?;
             let b = std::fs::read(&p).map_err(|e| io_error(&p, e))?;
             (p, std::borrow::Cow::Owned(b))
         }
     };
-    let line_skip = int_field(path, &f, "lineskip", 0)?.max(0) as usize;
-    let byte_skip = int_field(path, &f, "byteskip", 0)?;
     let mut stored: &[u8] = &stored;
     for _ in 0..line_skip {
         match stored.iter().position(|&b| b == b'\n') {

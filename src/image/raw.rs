@@ -130,6 +130,25 @@ sample!(i64);
 sample!(f32);
 sample!(f64);
 
+/// Call `f(index, stored_value)` for every sample of `bytes` (whole samples of `dtype`).
+pub(crate) fn for_each_sample(dtype: DType, big: bool, bytes: &[u8], mut f: impl FnMut(usize, f64)) {
+    fn go<S: Sample>(big: bool, bytes: &[u8], f: &mut impl FnMut(usize, f64)) {
+        bytes.chunks_exact(S::SIZE).enumerate().for_each(|(i, c)| f(i, S::value(c, big)));
+    }
+    match dtype {
+        DType::U8 => go::<u8>(big, bytes, &mut f),
+        DType::I8 => go::<i8>(big, bytes, &mut f),
+        DType::U16 => go::<u16>(big, bytes, &mut f),
+        DType::I16 => go::<i16>(big, bytes, &mut f),
+        DType::U32 => go::<u32>(big, bytes, &mut f),
+        DType::I32 => go::<i32>(big, bytes, &mut f),
+        DType::U64 => go::<u64>(big, bytes, &mut f),
+        DType::I64 => go::<i64>(big, bytes, &mut f),
+        DType::F32 => go::<f32>(big, bytes, &mut f),
+        DType::F64 => go::<f64>(big, bytes, &mut f),
+    }
+}
+
 /// Call `f(stored_value)` for every voxel, in file order (x fastest).
 fn scan_samples<S: Sample>(raw: &RawVolume, mut f: impl FnMut(f64)) {
     let big = raw.big_endian;
