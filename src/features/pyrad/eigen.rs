@@ -6,11 +6,20 @@
 
 /// Eigenvalues (re, im) of a general real square matrix (row-major `a[i][j]`); `None` when
 /// the QR iteration does not converge.
-pub fn general_eigenvalues(mut a: Vec<Vec<f64>>) -> Option<Vec<(f64, f64)>> {
+pub fn general_eigenvalues(a: Vec<Vec<f64>>) -> Option<Vec<(f64, f64)>> {
     let n = a.len();
+    let mut flat: Vec<f64> = a.into_iter().flatten().collect();
+    general_eigenvalues_flat(&mut flat, n)
+}
+
+/// `general_eigenvalues` of the n×n matrix stored row-major in `a` (overwritten). The same
+/// operations in the same order: bit-identical results, without per-row allocations.
+pub fn general_eigenvalues_flat(a: &mut [f64], n: usize) -> Option<Vec<(f64, f64)>> {
     if n == 0 {
         return Some(Vec::new());
     }
+    assert_eq!(a.len(), n * n, "an n×n matrix");
+    let mut a = Mat { a, n };
     balance(&mut a);
     hessenberg(&mut a);
     for i in 0..n {
@@ -21,7 +30,44 @@ pub fn general_eigenvalues(mut a: Vec<Vec<f64>>) -> Option<Vec<(f64, f64)>> {
     hqr(&mut a)
 }
 
-fn balance(a: &mut [Vec<f64>]) {
+/// Row-major square matrix view: `m[i]` is row i.
+struct Mat<'a> {
+    a: &'a mut [f64],
+    n: usize,
+}
+
+impl std::ops::Index<usize> for Mat<'_> {
+    type Output = [f64];
+    fn index(&self, i: usize) -> &[f64] {
+        &self.a[i * self.n..(i + 1) * self.n]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Mat<'_> {
+    fn index_mut(&mut self, i: usize) -> &mut [f64] {
+        &mut self.a[i * self.n..(i + 1) * self.n]
+    }
+}
+
+impl Mat<'_> {
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    /// `f(row)` for every row, in order.
+    fn rows_mut(&mut self) -> std::slice::ChunksExactMut<'_, f64> {
+        self.a.chunks_exact_mut(self.n)
+    }
+
+    /// Rows `m` and `i` (m < i) mutably at once.
+    fn two_rows(&mut self, m: usize, i: usize) -> (&mut [f64], &mut [f64]) {
+        let n = self.n;
+        let (lo, hi) = self.a.split_at_mut(i * n);
+        (&mut lo[m * n..(m + 1) * n], &mut hi[..n])
+    }
+}
+
+fn balance(a: &mut Mat) {
     const RADIX: f64 = 2.0;
     let n = a.len();
     let sqrdx = RADIX * RADIX;
@@ -32,8 +78,8 @@ fn balance(a: &mut [Vec<f64>]) {
             let (mut r, mut c) = (0.0, 0.0);
             for j in 0..n {
                 if j != i {
-                    c += a[j][i].abs();
-                    r += a[i][j].abs();
+                    c += a.a[j * a.n + i].abs();
+                    r += a.a[i * a.n + j].abs();
                 }
             }
             if c != 0.0 && r != 0.0 {
@@ -53,9 +99,9 @@ fn balance(a: &mut [Vec<f64>]) {
                     done = false;
                     let g = 1.0 / f;
                     for j in 0..n {
-                        a[i][j] *= g;
+                        a.a[i * a.n + j] *= g;
                     }
-                    for row in a.iter_mut() {
+                    for row in a.rows_mut() {
                         row[i] *= f;
                     }
                 }
@@ -64,37 +110,38 @@ fn balance(a: &mut [Vec<f64>]) {
     }
 }
 
-fn hessenberg(a: &mut [Vec<f64>]) {
+fn hessenberg(a: &mut Mat) {
     let n = a.len();
     for m in 1..n.saturating_sub(1) {
         let mut x = 0.0f64;
         let mut i = m;
         for j in m..n {
-            if a[j][m - 1].abs() > x.abs() {
-                x = a[j][m - 1];
+            if a.a[j * a.n + (m - 1)].abs() > x.abs() {
+                x = a.a[j * a.n + (m - 1)];
                 i = j;
             }
         }
         if i != m {
             for j in (m - 1)..n {
-                let t = a[i][j];
-                a[i][j] = a[m][j];
-                a[m][j] = t;
+                let t = a.a[i * a.n + j];
+                a.a[i * a.n + j] = a.a[m * a.n + j];
+                a.a[m * a.n + j] = t;
             }
-            for row in a.iter_mut() {
+            for row in a.rows_mut() {
                 row.swap(i, m);
             }
         }
         if x != 0.0 {
             for i in (m + 1)..n {
-                let mut y = a[i][m - 1];
+                let mut y = a.a[i * a.n + (m - 1)];
                 if y != 0.0 {
                     y /= x;
-                    a[i][m - 1] = y;
-                    for j in m..n {
-                        a[i][j] -= y * a[m][j];
+                    a.a[i * a.n + (m - 1)] = y;
+                    let (rm, ri) = a.two_rows(m, i);
+                    for (x, &b) in ri[m..n].iter_mut().zip(&rm[m..n]) {
+                        *x -= y * b;
                     }
-                    for row in a.iter_mut() {
+                    for row in a.rows_mut() {
                         row[m] += y * row[i];
                     }
                 }
@@ -112,11 +159,11 @@ fn sign(a: f64, b: f64) -> f64 {
 }
 
 #[allow(clippy::many_single_char_names)]
-fn hqr(a: &mut [Vec<f64>]) -> Option<Vec<(f64, f64)>> {
+fn hqr(a: &mut Mat) -> Option<Vec<(f64, f64)>> {
     let n = a.len() as isize;
     let mut wr = vec![0.0; n as usize];
     let mut wi = vec![0.0; n as usize];
-    let at = |a: &[Vec<f64>], i: isize, j: isize| a[i as usize][j as usize];
+    let at = |a: &Mat, i: isize, j: isize| a.a[i as usize * a.n + j as usize];
     let mut anorm = 0.0;
     for i in 0..n {
         for j in (i - 1).max(0)..n {
@@ -135,7 +182,7 @@ fn hqr(a: &mut [Vec<f64>]) -> Option<Vec<(f64, f64)>> {
                     s = anorm;
                 }
                 if at(a, l, l - 1).abs() + s == s {
-                    a[l as usize][(l - 1) as usize] = 0.0;
+                    a.a[l as usize * a.n + ((l - 1) as usize)] = 0.0;
                     break;
                 }
                 l -= 1;
@@ -179,7 +226,7 @@ fn hqr(a: &mut [Vec<f64>]) -> Option<Vec<(f64, f64)>> {
             if its == 10 || its == 20 {
                 t += x;
                 for i in 0..=nn {
-                    a[i as usize][i as usize] -= x;
+                    a.a[i as usize * a.n + i as usize] -= x;
                 }
                 let s = at(a, nn, nn - 1).abs() + at(a, nn - 1, nn - 2).abs();
                 x = 0.75 * s;
@@ -211,9 +258,9 @@ fn hqr(a: &mut [Vec<f64>]) -> Option<Vec<(f64, f64)>> {
                 m -= 1;
             }
             for i in (m + 2)..=nn {
-                a[i as usize][(i - 2) as usize] = 0.0;
+                a.a[i as usize * a.n + ((i - 2) as usize)] = 0.0;
                 if i != m + 2 {
-                    a[i as usize][(i - 3) as usize] = 0.0;
+                    a.a[i as usize * a.n + ((i - 3) as usize)] = 0.0;
                 }
             }
             let mut k = m;
@@ -236,10 +283,10 @@ fn hqr(a: &mut [Vec<f64>]) -> Option<Vec<(f64, f64)>> {
                 if s != 0.0 {
                     if k == m {
                         if l != m {
-                            a[k as usize][(k - 1) as usize] = -at(a, k, k - 1);
+                            a.a[k as usize * a.n + ((k - 1) as usize)] = -at(a, k, k - 1);
                         }
                     } else {
-                        a[k as usize][(k - 1) as usize] = -s * x;
+                        a.a[k as usize * a.n + ((k - 1) as usize)] = -s * x;
                     }
                     p += s;
                     x = p / s;
@@ -249,24 +296,24 @@ fn hqr(a: &mut [Vec<f64>]) -> Option<Vec<(f64, f64)>> {
                     r /= p;
                     for j in k..=nn {
                         let (ku, ju) = (k as usize, j as usize);
-                        let mut pp = a[ku][ju] + q * a[ku + 1][ju];
+                        let mut pp = a.a[ku * a.n + ju] + q * a.a[(ku + 1) * a.n + ju];
                         if k != nn - 1 {
-                            pp += r * a[ku + 2][ju];
-                            a[ku + 2][ju] -= pp * z;
+                            pp += r * a.a[(ku + 2) * a.n + ju];
+                            a.a[(ku + 2) * a.n + ju] -= pp * z;
                         }
-                        a[ku + 1][ju] -= pp * y;
-                        a[ku][ju] -= pp * x;
+                        a.a[(ku + 1) * a.n + ju] -= pp * y;
+                        a.a[ku * a.n + ju] -= pp * x;
                     }
                     let mmin = if nn < k + 3 { nn } else { k + 3 };
                     for i in l..=mmin {
                         let (iu, ku) = (i as usize, k as usize);
-                        let mut pp = x * a[iu][ku] + y * a[iu][ku + 1];
+                        let mut pp = x * a.a[iu * a.n + ku] + y * a.a[iu * a.n + (ku + 1)];
                         if k != nn - 1 {
-                            pp += z * a[iu][ku + 2];
-                            a[iu][ku + 2] -= pp * r;
+                            pp += z * a.a[iu * a.n + (ku + 2)];
+                            a.a[iu * a.n + (ku + 2)] -= pp * r;
                         }
-                        a[iu][ku + 1] -= pp * q;
-                        a[iu][ku] -= pp;
+                        a.a[iu * a.n + (ku + 1)] -= pp * q;
+                        a.a[iu * a.n + ku] -= pp;
                     }
                 }
                 k += 1;

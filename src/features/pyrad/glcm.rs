@@ -6,7 +6,7 @@
 
 use super::angles::angles;
 use super::binning::{discretise, Discretised, Padded};
-use super::eigen::general_eigenvalues;
+use super::eigen::general_eigenvalues_flat;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::{nanmean, PyradError};
@@ -214,7 +214,7 @@ fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
     }
     // Q(i,j) summed over ascending k as before, but only over the non-zero p(i,k)·p(j,k)
     // (zero terms add +0 to a sum starting at +0: same result, bit for bit).
-    let mut q = vec![vec![0.0f64; n]; n];
+    let mut q = vec![0.0f64; n * n];
     let mut nz = Vec::with_capacity(n);
     for k in 0..n {
         nz.clear();
@@ -222,14 +222,14 @@ fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
         for &i in &nz {
             let (pik, den) = (p[i * n + k], px[i] * py[k] + EPS);
             for &j in &nz {
-                q[i][j] += pik * p[j * n + k] / den;
+                q[i * n + j] += pik * p[j * n + k] / den;
             }
         }
     }
-    if q.iter().flatten().any(|v| !v.is_finite()) {
+    if q.iter().any(|v| !v.is_finite()) {
         return f64::NAN;
     }
-    let Some(mut ev) = general_eigenvalues(q) else { return f64::NAN };
+    let Some(mut ev) = general_eigenvalues_flat(&mut q, n) else { return f64::NAN };
     ev.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let complex = ev.iter().any(|e| e.1 != 0.0);
     let (re, im) = ev[ev.len() - 2];
