@@ -249,7 +249,7 @@ impl GzSource {
         let ny = l.shape[1];
         // Last row inside the box; stop after it when nothing else needs reading.
         let last = (hi[2].max(1) - 1) * ny + hi[1].max(1) - 1;
-        let stop_early = !check_all && out.len() > 0 && self.trailer_matches()?;
+        let stop_early = !check_all && !out.is_empty() && self.trailer_matches()?;
         let mut bad = 0usize;
         self.for_each_row(|r, row| {
             let (j, k) = (r % ny, r / ny);

@@ -123,9 +123,7 @@ fn hessenberg(a: &mut Mat) {
         }
         if i != m {
             for j in (m - 1)..n {
-                let t = a.a[i * a.n + j];
-                a.a[i * a.n + j] = a.a[m * a.n + j];
-                a.a[m * a.n + j] = t;
+                a.a.swap(i * a.n + j, m * a.n + j);
             }
             for row in a.rows_mut() {
                 row.swap(i, m);
