@@ -3,8 +3,8 @@
 //! crop of PyRadiomics' breast1 case whose faces the ROI touches. Checked: the ROI values of
 //! every image `getLBP3DImage` yields (int16 and float32 sampling), the firstorder features of
 //! `RadiomicsFeatureExtractor.execute` (defaults, levels 3 / radius 2 / subdivision 2,
-//! normalize) through `extract_case`, and the whole image with preCrop through `radstudy
-//! extract --params`.
+//! normalize; whole breast1 with preCrop; whole brain1 with glcm too) through `extract_case`, and
+//! the whole breast1 image with preCrop through `radstudy extract --params`.
 
 mod common;
 
@@ -137,17 +137,21 @@ fn features_equal_pyradiomics() {
     let mut configs = 0;
     for cfg in r["configs"].as_array().unwrap() {
         let pixel = cfg["pixel"].as_str().unwrap();
-        if pixel == "whole" {
-            continue;
-        }
-        let (img, lab) = cropped(&r, pixel);
+        let (img, lab) = if pixel == "whole" {
+            let d = common::reference_dir().join("pyradiomics/data");
+            let case = cfg["case"].as_str().unwrap();
+            let read = |what: &str| read_image(&d.join(format!("{case}_{what}.nrrd"))).unwrap();
+            (read("image"), read("label"))
+        } else {
+            cropped(&r, pixel)
+        };
         // The parameter file is JSON, which is YAML.
         let params = parse_params_yaml(&cfg["params"].to_string()).unwrap();
         let out = extract_case(&img, &lab, &params).unwrap();
         worst = worst.max(compare_features(cfg["name"].as_str().unwrap(), cfg, &out.features));
         configs += 1;
     }
-    assert_eq!(configs, 4);
+    assert_eq!(configs, 6);
     eprintln!("LBP3D firstorder features: largest relative error {worst:.3e}");
 }
 
@@ -155,7 +159,8 @@ fn features_equal_pyradiomics() {
 #[test]
 fn cli_extract_with_lbp3d() {
     let r = reference();
-    let cfg = r["configs"].as_array().unwrap().iter().find(|c| c["pixel"] == "whole").expect("whole-image config");
+    let cfg =
+        r["configs"].as_array().unwrap().iter().find(|c| c["name"] == "precrop_whole_image").expect("preCrop config");
     let dir = tempfile::tempdir().unwrap();
     let yaml = dir.path().join("lbp3d.yaml");
     std::fs::write(&yaml, cfg["params"].to_string()).unwrap();

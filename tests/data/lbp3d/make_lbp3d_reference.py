@@ -1,5 +1,6 @@
 """Reference for radstudy's LBP3D image type: PyRadiomics 3.1.4 itself on a crop of its breast1
-sample case (the ROI touches the crop's faces, so icosphere samples fall outside the image).
+sample case (the ROI touches the crop's faces, so icosphere samples fall outside the image),
+the whole breast1 image with preCrop, and the whole brain1 image (firstorder + glcm).
 
 Environment (scipy >= 1.15 removed `sph_harm`, and PyRadiomics' getLBP3DImage then yields
 nothing without an error):
@@ -50,7 +51,11 @@ configs = [
     ('normalize', 'int16', dict(base, normalize=True), {'lbp3DLevels': 3}),
     # The whole breast1 image with preCrop (what `radstudy extract` reads as a box).
     ('precrop_whole_image', 'whole', dict(base, preCrop=True), {}),
+    # brain1 (4137 ROI voxels), whole image, firstorder + glcm.
+    ('brain1_whole_image', 'whole', dict(base), dict(custom, lbp3DIcosphereRadius=1)),
 ]
+brain_img = sitk.ReadImage(os.path.join(data, 'brain1_image.nrrd'))
+brain_lab = sitk.ReadImage(os.path.join(data, 'brain1_label.nrrd'))
 
 
 def finite(v):
@@ -66,20 +71,25 @@ out = {
     'configs': [],
 }
 for name, pixel, settings, lbp_args in configs:
-    img = {'float32': img_f32, 'int16': img_c, 'whole': image}[pixel]
-    lab = label if pixel == 'whole' else lab_c
+    brain = name.startswith('brain1')
+    img = brain_img if brain else {'float32': img_f32, 'int16': img_c, 'whole': image}[pixel]
+    lab = brain_lab if brain else (label if pixel == 'whole' else lab_c)
+    classes = ['firstorder', 'glcm'] if brain else ['firstorder']
     ext = featureextractor.RadiomicsFeatureExtractor(**settings)
     ext.disableAllImageTypes()
     ext.enableImageTypeByName('LBP3D', customArgs=lbp_args)
     ext.disableAllFeatures()
-    ext.enableFeatureClassByName('firstorder')
+    for cls in classes:
+        ext.enableFeatureClassByName(cls)
     feats = ext.execute(img, lab)
     feats = {k: finite(v) for k, v in feats.items() if not k.startswith('diagnostics_')}
     assert feats, 'PyRadiomics computed no LBP3D features (is scipy < 1.15 installed?)'
     entry = {
         'name': name,
         'pixel': pixel,
-        'params': {'setting': settings, 'imageType': {'LBP3D': lbp_args}, 'featureClass': {'firstorder': None}},
+        'case': 'brain1' if brain else 'breast1',
+        'params': {'setting': settings, 'imageType': {'LBP3D': lbp_args},
+                   'featureClass': {c: None for c in classes}},
         'features': feats,
         # Column order as PyRadiomics writes it (JSON objects are read back unordered).
         'feature_order': list(feats),
