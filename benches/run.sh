@@ -67,18 +67,7 @@ pyrow() {
 PYSTUDY_ROWS="$(pyrow pystudy_2 "Pool of 2 workers")"$'\n'"$(pyrow pystudy_1 "one process")"
 
 echo "== cohort scaling: $SIZES"
-SCALE_ROWS=""
-for n in $SIZES; do
-  a=$((n * 7 / 10)); b=$((n - a))
-  sed -e "s/^name = \"tace_response\"/name = \"scale_$n\"/" \
-      -e "s/patients = 85,/patients = $a,/" -e "s/patients = 37,/patients = $b,/" \
-      studies/tace_response.toml >"$WORK/scale_$n.toml"
-  run "synth_$n" "$BIN" --quiet --threads 2 --data "$WORK/sdata" synth "$WORK/scale_$n.toml"
-  run "extract_$n" "$BIN" --quiet --threads 2 --data "$WORK/sdata" shard "$WORK/scale_$n.toml" --shard 1/1 --out "$WORK/shard_$n"
-  per=$("$PY" -c "import sys; print(f'{1000*float(sys.argv[1])/int(sys.argv[2]):.1f}')" "$(val extract_$n.wall)" "$n")
-  SCALE_ROWS+="| $n | $(val synth_$n.wall) | $(val extract_$n.wall) | $per | $(val extract_$n.rss) |"$'\n'
-  rm -rf "$WORK/sdata/scale_$n" "$WORK/shard_$n"
-done
+SCALE_ROWS=$(bash benches/scaling.sh "$BIN" "$WORK/scaling" "$SIZES")
 
 echo "== IBSI CT phantom C-E, one core: radstudy vs MIRP"
 run ibsi_rs env RAYON_NUM_THREADS=1 taskset -c 0 "$BENCH" ibsi "$REF/ibsi"
@@ -120,11 +109,13 @@ The same pipeline in Python (\`benches/study_python.py\`, PyRadiomics $(pyrad_ve
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${PYSTUDY_ROWS}
 
-## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`)
-Extraction = \`radstudy shard --shard 1/1\` (hash inputs, extract, write tables).
-| patients | synth s | extraction s | ms / patient | extraction peak RSS MB |
-| ---: | ---: | ---: | ---: | ---: |
+## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`; \`benches/scaling.sh\`)
+Extraction = \`radstudy shard --shard 1/1\` (hash inputs, extract, write tables). CPU = user + sys; compare
+CPU ms / patient across sizes when the machine is shared.
+| patients | synth wall s | synth CPU ms / patient | extraction wall s | extraction wall ms / patient | extraction CPU s | extraction CPU ms / patient | extraction peak RSS MB | load average (1 min) before → after |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${SCALE_ROWS}
+
 ## IBSI CT phantom, configurations C–E, one core (taskset, 1 thread)
 | | radstudy s | MIRP s | ratio MIRP / radstudy | radstudy rows passed |
 | --- | ---: | ---: | ---: | ---: |

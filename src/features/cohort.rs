@@ -57,37 +57,46 @@ pub const SMALL_ROI_VOXELS: usize = 64;
 /// Features of one patient: per observer, (column names, values).
 type PatientRows = Vec<(Vec<String>, Vec<f64>)>;
 
-/// Extract the whole cohort. Errors name the patient and the file.
+/// Extract the whole cohort. Errors name the patient and the file. Patients stream through:
+/// each keeps only its feature values; the column names are held once (those of the first
+/// patient to finish, every other patient's checked against them), so memory grows by the
+/// values alone — about 8 bytes per feature per patient.
 pub fn extract_cohort(cohort: &Cohort, spec: &ExtractSpec, tick: &(dyn Fn() + Sync)) -> Result<Extracted, String> {
-    let rows: Vec<Result<(PatientRows, Vec<String>), String>> = cohort
+    let names: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    type Values = (Vec<Vec<f64>>, bool, Vec<String>);
+    let rows: Vec<Result<Values, String>> = cohort
         .patients
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let r = extract_patient(p, i, spec);
+            let r = extract_patient(p, i, spec).map(|(feats, w)| {
+                let shared = names.get_or_init(|| feats.iter().map(|(c, _)| c.clone()).collect());
+                let same = shared.len() == feats.len() && shared.iter().zip(&feats).all(|(a, (c, _))| a == c);
+                (feats.into_iter().map(|(_, v)| v).collect(), same, w)
+            });
             tick();
             r
         })
         .collect();
     let mut per_patient = Vec::with_capacity(rows.len());
     let mut warnings = Vec::new();
-    for r in rows {
-        let (feats, w) = r?;
-        per_patient.push(feats);
+    for (i, r) in rows.into_iter().enumerate() {
+        let (values, same, w) = r?;
+        if !same {
+            return Err(format!(
+                "patient `{}`: its features differ in name from the other patients' (internal error)",
+                cohort.patients[i].id
+            ));
+        }
+        per_patient.push(values);
         warnings.extend(w);
     }
+    let names = names.into_inner().unwrap_or_default();
     let mut observers = Vec::new();
-    for o in 0..spec.segmentations() {
-        let columns = per_patient[0][o].0.clone();
+    for (o, columns) in names.into_iter().enumerate().take(spec.segmentations()) {
         let mut values = Array2::<f64>::zeros((per_patient.len(), columns.len()));
         for (i, pr) in per_patient.iter().enumerate() {
-            if pr[o].0 != columns {
-                return Err(format!(
-                    "patient `{}`: its features differ in name from patient `{}`'s (internal error)",
-                    cohort.patients[i].id, cohort.patients[0].id
-                ));
-            }
-            for (j, v) in pr[o].1.iter().enumerate() {
+            for (j, v) in pr[o].iter().enumerate() {
                 values[[i, j]] = *v;
             }
         }

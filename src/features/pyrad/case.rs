@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::roi::RoiArrays;
 use super::{extract_from_roi, extract_shape, prepare, PyradError, PyradParams};
-use crate::image::filters::{apply_box, spec_from_pyradiomics};
+use crate::image::filters::lbp3d::{lbp3d_box, SampleType};
+use crate::image::filters::{apply_box, spec_from_pyradiomics, FilterSpec};
 use crate::image::Volume;
 
 /// The result of one case: `diagnostics_*` entries and `(column, value)` features in order.
@@ -45,11 +46,16 @@ pub fn extract_case(
         let spec = spec_from_pyradiomics(type_name, &merged_map)
             .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         // Filters compute only the ROI's bounding box where that is exact (LoG, wavelet).
-        let images = apply_box(
-            base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32))),
-            &spec,
-            prepared.bbox,
-        )
+        // LBP3D samples around the ROI voxels of the (re-segmented) mask, in the image's dtype.
+        let images = if let FilterSpec::Lbp3d(p) = &spec {
+            lbp3d_box(&prepared.image, &prepared.texture_mask, p, lbp3d_sample_type(image, settings), prepared.bbox)
+        } else {
+            apply_box(
+                base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32))),
+                &spec,
+                prepared.bbox,
+            )
+        }
         .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         for (name, filtered) in images {
             let roi = RoiArrays::from_box(&filtered, &original);
@@ -57,6 +63,16 @@ pub fn extract_case(
         }
     }
     Ok(CaseOutput { diagnostics: prepared.diagnostics.clone(), features })
+}
+
+/// The numpy dtype of PyRadiomics' preprocessed image: float64 after normalisation, else the
+/// input's (resampling keeps it), as `resample::PixelKind::detect` infers it.
+fn lbp3d_sample_type(image: &Volume<f32>, settings: &super::PyradSettings) -> SampleType {
+    match (settings.normalize, super::resample::PixelKind::detect(image)) {
+        (true, _) | (false, super::resample::PixelKind::Float64) => SampleType::Float64,
+        (false, super::resample::PixelKind::Integer { min, max }) => SampleType::Integer { min, max },
+        (false, super::resample::PixelKind::Float32) => SampleType::Float32,
+    }
 }
 
 /// A binary region (any non-zero voxel) as a label map holding `label`, for `extract_case`.

@@ -23,6 +23,7 @@ pub mod resample;
 pub mod roi;
 pub mod settings;
 pub mod shape;
+pub mod shape2d;
 
 pub use case::{extract_case, region_as_labels, CaseOutput};
 pub use prepare::{prepare, Prepared};
@@ -59,25 +60,33 @@ pub fn extract_pyradiomics(
 }
 
 /// Shape features (`original_shape_*`) of a prepared case, empty when shape is not enabled.
-/// Mesh-based features follow PyRadiomics' marching cubes (`mesh.rs`); shape2D with force2D
-/// is an error (not implemented).
+/// Mesh-based features follow PyRadiomics' marching cubes (`mesh.rs`); shape2D (with force2D
+/// only, as PyRadiomics) its marching squares (`shape2d.rs`).
 pub fn extract_shape(
     prepared: &Prepared,
     settings: &PyradSettings,
     classes: &EnabledClasses,
 ) -> Result<Vec<(String, f64)>, PyradError> {
     let mut out = Vec::new();
-    if classes.get(FeatureClass::Shape2D).is_some() && settings.force2D {
-        // PyRadiomics skips shape2D (with a warning) unless force2D is set.
-        return Err(PyradError::Settings("shape2D features are not implemented".into()));
-    }
+    let shape_mask = if settings.resegmentShape { &prepared.texture_mask } else { &prepared.mask };
     if let Some(list) = classes.get(FeatureClass::Shape) {
         let names = names::selected(FeatureClass::Shape, list)?;
-        let shape_mask = if settings.resegmentShape { &prepared.texture_mask } else { &prepared.mask };
         let roi = roi::RoiArrays::crop(&prepared.image, shape_mask, prepared.bbox);
         let values = shape::compute(&roi.mask, roi.spacing)?;
         for (n, v) in names::pick(&values, &names) {
             out.push((format!("original_shape_{n}"), v));
+        }
+    }
+    // PyRadiomics skips shape2D (with a warning) unless force2D is set.
+    if let (Some(list), true) = (classes.get(FeatureClass::Shape2D), settings.force2D) {
+        let names = names::selected(FeatureClass::Shape2D, list)?;
+        let roi = roi::RoiArrays::crop(&prepared.image, shape_mask, prepared.bbox);
+        if let shape2d::Shape2dOutcome::Features(values) =
+            shape2d::compute(&roi.mask, roi.spacing, settings.force2Ddimension)?
+        {
+            for (n, v) in names::pick(&values, &names) {
+                out.push((format!("original_shape2D_{n}"), v));
+            }
         }
     }
     Ok(out)

@@ -1,7 +1,7 @@
 //! Derived images ("image types") exactly as PyRadiomics 3.1 computes them
 //! (`radiomics/imageoperations.py`: getOriginalImage, getLoGImage, getWaveletImage,
 //! getSquareImage, getSquareRootImage, getLogarithmImage, getExponentialImage, getGradientImage,
-//! getLBP2DImage), with the SimpleITK / PyWavelets / scikit-image semantics they rely on.
+//! getLBP2DImage, getLBP3DImage), with the SimpleITK / PyWavelets / scikit-image semantics they rely on.
 //! Each filter runs on the whole image it is given (PyRadiomics filters the full, or pre-cropped,
 //! image before cropping to the ROI). This module must not resample, discretise or compute
 //! features; callers crop (e.g. `image::roi::bounding_box(mask, pad)` + `crop`) first.
@@ -11,6 +11,7 @@
 pub mod gradient;
 pub mod intensity;
 pub mod lbp2d;
+pub mod lbp3d;
 pub mod log;
 mod settings;
 pub mod wavelet;
@@ -44,6 +45,10 @@ pub enum FilterSpec {
     /// `force_2d_dimension` is PyRadiomics' numpy axis: 0 = slices of constant k (axial),
     /// 1 = constant j, 2 = constant i.
     Lbp2d { radius: f64, samples: u32, method: LbpMethod, force_2d_dimension: usize },
+    /// `lbp-3D-m1` … `lbp-3D-m<levels>`, `lbp-3D-k` [`lbp3DLevels`, `lbp3DIcosphereRadius`,
+    /// `lbp3DIcosphereSubdivision`]; computed on the ROI voxels only, so it needs the real mask
+    /// (`apply`, or `lbp3d::lbp3d_box`; `apply_box` refuses it).
+    Lbp3d(lbp3d::Lbp3dParams),
 }
 
 impl FilterSpec {
@@ -55,6 +60,11 @@ impl FilterSpec {
     /// PyRadiomics' defaults for LBP2D: radius 1, 8 samples, 'uniform', force2Ddimension 0.
     pub fn default_lbp2d() -> Self {
         FilterSpec::Lbp2d { radius: 1.0, samples: 8, method: LbpMethod::Uniform, force_2d_dimension: 0 }
+    }
+
+    /// PyRadiomics' defaults for LBP3D: 2 levels, icosphere radius 1, 1 subdivision.
+    pub fn default_lbp3d() -> Self {
+        FilterSpec::Lbp3d(lbp3d::Lbp3dParams { levels: 2, radius: 1.0, subdivision: 1 })
     }
 }
 
@@ -105,6 +115,13 @@ pub fn apply(
         FilterSpec::Lbp2d { radius, samples, method, force_2d_dimension } => {
             Ok(vec![("lbp-2D".to_string(), lbp2d::lbp2d(image, *radius, *samples, *method, *force_2d_dimension)?)])
         }
+        // The ROI is the non-zero mask voxels; an f32 image samples as numpy float32.
+        FilterSpec::Lbp3d(params) => {
+            let img = image.with_data(image.data.mapv(f64::from));
+            let roi = mask.with_data(mask.data.mapv(|m| m != 0));
+            let out = lbp3d::lbp3d(&img, &roi, params, lbp3d::SampleType::Float32)?;
+            Ok(out.into_iter().map(|(n, v)| (n, v.with_data(v.data.mapv(|x| x as f32)))).collect())
+        }
     }
 }
 
@@ -129,6 +146,9 @@ pub fn apply_box(
         FilterSpec::Wavelet { wavelet, start_level, level } => {
             wavelet::wavelet_images_box(image, wavelet, *start_level, *level, bbox)
         }
+        FilterSpec::Lbp3d(_) => Err(FilterError::InvalidSetting(
+            "LBP3D is computed on the ROI voxels and needs the mask: use filters::lbp3d::lbp3d_box".into(),
+        )),
         _ => {
             let (lo, hi) = bbox;
             let sl = ndarray::s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];

@@ -24,9 +24,10 @@ fn count(s: &Map<String, Value>, key: &str, default: u64) -> Result<u64, FilterE
 }
 
 /// PyRadiomics image type `name` ("Original", "LoG", "Wavelet", "Square", "SquareRoot",
-/// "Logarithm", "Exponential", "Gradient", "LBP2D") with `settings` keys `sigma`, `wavelet`,
-/// `start_level`, `level`, `gradientUseSpacing`, `lbp2DRadius`, `lbp2DSamples`,
-/// `lbp2DMethod`, `force2Ddimension`; other keys are ignored.
+/// "Logarithm", "Exponential", "Gradient", "LBP2D", "LBP3D") with `settings` keys `sigma`,
+/// `wavelet`, `start_level`, `level`, `gradientUseSpacing`, `lbp2DRadius`, `lbp2DSamples`,
+/// `lbp2DMethod`, `force2Ddimension`, `lbp3DLevels`, `lbp3DIcosphereRadius`,
+/// `lbp3DIcosphereSubdivision`; other keys are ignored.
 pub fn spec_from_pyradiomics(name: &str, settings: &Map<String, Value>) -> Result<FilterSpec, FilterError> {
     Ok(match name {
         "Original" => FilterSpec::Original,
@@ -75,9 +76,13 @@ pub fn spec_from_pyradiomics(name: &str, settings: &Map<String, Value>) -> Resul
             method: LbpMethod::from_name(settings.get("lbp2DMethod").and_then(Value::as_str).unwrap_or("uniform"))?,
             force_2d_dimension: count(settings, "force2Ddimension", 0)? as usize,
         },
-        "LBP3D" => {
-            return Err(FilterError::InvalidSetting("image type LBP3D is not implemented in radstudy".into()));
-        }
+        "LBP3D" => FilterSpec::Lbp3d(super::lbp3d::Lbp3dParams {
+            levels: u32::try_from(count(settings, "lbp3DLevels", 2)?)
+                .map_err(|_| FilterError::InvalidSetting("lbp3DLevels too large".into()))?,
+            radius: number(settings, "lbp3DIcosphereRadius", 1.0)?,
+            subdivision: u32::try_from(count(settings, "lbp3DIcosphereSubdivision", 1)?)
+                .map_err(|_| FilterError::InvalidSetting("lbp3DIcosphereSubdivision too large".into()))?,
+        }),
         other => return Err(FilterError::InvalidSetting(format!("unknown PyRadiomics image type '{other}'"))),
     })
 }
@@ -93,6 +98,14 @@ mod tests {
         assert_eq!(spec_from_pyradiomics("LBP2D", &empty).unwrap(), FilterSpec::default_lbp2d());
         assert_eq!(spec_from_pyradiomics("Gradient", &empty).unwrap(), FilterSpec::Gradient { use_spacing: true });
         assert!(spec_from_pyradiomics("LoG", &empty).is_err());
-        assert!(spec_from_pyradiomics("LBP3D", &empty).is_err());
+        assert_eq!(spec_from_pyradiomics("LBP3D", &empty).unwrap(), FilterSpec::default_lbp3d());
+        let mut custom = Map::new();
+        custom.insert("lbp3DLevels".into(), Value::from(3));
+        custom.insert("lbp3DIcosphereRadius".into(), Value::from(2.5));
+        custom.insert("lbp3DIcosphereSubdivision".into(), Value::from(2));
+        let want = super::super::lbp3d::Lbp3dParams { levels: 3, radius: 2.5, subdivision: 2 };
+        assert_eq!(spec_from_pyradiomics("LBP3D", &custom).unwrap(), FilterSpec::Lbp3d(want));
+        custom.insert("lbp3DLevels".into(), Value::from(1.5));
+        assert!(spec_from_pyradiomics("LBP3D", &custom).is_err());
     }
 }
