@@ -59,3 +59,25 @@ fn truncated_image_is_still_an_error() {
     let streamed = StreamedVolume::open(&image).unwrap().unwrap();
     assert!(streamed.crop_f32([0, 0, 0], [2, 2, 2]).is_err(), "a cut gzip stream is read to its end");
 }
+
+/// A gzip checksum that does not match the data is an error on the streamed path too (the
+/// stream is read to its end), naming the file.
+#[test]
+fn corrupt_gzip_checksum_is_an_error() {
+    let data = common::reference_dir().join("pyradiomics/data");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(data.join("breast1_image.nrrd")).unwrap();
+    let n = bytes.len();
+    bytes[n - 8] ^= 0x5a; // first byte of the CRC-32 in the gzip trailer
+    let image = tmp.path().join("crc.nrrd");
+    std::fs::write(&image, &bytes).unwrap();
+    let streamed = StreamedVolume::open(&image).unwrap().unwrap();
+    let err = streamed.crop_f32([0, 0, 0], [2, 2, 2]).unwrap_err().to_string();
+    assert!(err.contains("crc.nrrd") && err.contains("corrupt"), "{err}");
+    let case = CaseInput { image: image.clone(), mask: data.join("breast1_label.nrrd"), label: None };
+    let yaml = "setting:\n  binWidth: 25\n  label: 1\n  preCrop: true\nimageType:\n  Original: {}\nfeatureClass:\n  firstorder:\n";
+    let mut params = parse_params_yaml(yaml).unwrap();
+    params.settings.additionalInfo = false;
+    let err = extract_one(&case, &params).unwrap_err();
+    assert!(err.contains("crc.nrrd"), "{err}");
+}

@@ -19,6 +19,9 @@ pub enum ImageError {
     #[error("{}: file is truncated ({detail}); re-export or re-copy it", .path.display())]
     Truncated { path: PathBuf, detail: String },
 
+    #[error("{}: file is corrupt ({detail}); re-export or re-copy it", .path.display())]
+    Corrupt { path: PathBuf, detail: String },
+
     #[error("{}: not a NIfTI-1/2 file ({detail}); check that the file is a .nii/.nii.gz image", .path.display())]
     NotNifti { path: PathBuf, detail: String },
 

@@ -10,7 +10,7 @@ use flate2::read::MultiGzDecoder;
 
 use super::error::{io_error, ImageError};
 use super::nifti_geometry::{affine_to_lps, choose_affine, NiftiXforms};
-use super::raw::{byte_count, check_plausible_size, read_exact_vec, DType, Geometry, RawVolume};
+use super::raw::{byte_count, check_plausible_size, finish_gzip, read_exact_vec, DType, Geometry, RawVolume};
 use super::volume::IDENTITY;
 
 /// The header fields the reader needs, widened to 64 bits (NIfTI-1 and -2 alike).
@@ -296,6 +296,9 @@ pub(crate) fn read_nifti_raw(path: &Path) -> Result<RawVolume, ImageError> {
     let skip = (offset - h.header_size as u64) as usize;
     read_exact_vec(path, reader.as_mut(), skip, "header extensions")?;
     let bytes = read_exact_vec(path, reader.as_mut(), nbytes, "voxel data")?;
+    if compressed {
+        finish_gzip(path, reader.as_mut())?;
+    }
     // NIfTI standard: scl_slope 0 (or not finite) means "no scaling", intercept ignored too.
     let (slope, inter) = if h.scl_slope.is_finite() && h.scl_slope != 0.0 {
         (h.scl_slope, finite_or_zero(h.scl_inter))

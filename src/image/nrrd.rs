@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use flate2::read::MultiGzDecoder;
 
 use super::error::{io_error, ImageError};
-use super::raw::{byte_count, check_plausible_size, read_exact_vec, DType, Geometry, RawVolume};
+use super::raw::{byte_count, check_plausible_size, finish_gzip, read_exact_vec, DType, Geometry, RawVolume};
 use super::stream::{GzSource, Layout};
 use super::volume::IDENTITY;
 
@@ -335,7 +335,9 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
             check_plausible_size(&data_path, needed, stored.len() as u64, true)?;
             let mut dec = MultiGzDecoder::new(stored);
             read_exact_vec(&data_path, &mut dec, byte_skip.max(0) as usize, "byte skip")?;
-            read_exact_vec(&data_path, &mut dec, nbytes, "gzip voxel data")?
+            let data = read_exact_vec(&data_path, &mut dec, nbytes, "gzip voxel data")?;
+            finish_gzip(&data_path, &mut dec)?;
+            data
         }
         _ if is_text => ascii_values(&data_path, stored, shape)?,
         other => {

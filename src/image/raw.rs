@@ -87,6 +87,22 @@ pub(crate) fn check_plausible_size(
     Ok(())
 }
 
+/// Read a gzip stream on to its end so that the decoder checks each member's CRC-32 and size
+/// (it does so only at a member's trailer). Bytes after the last member that are not gzip are
+/// ignored, as zlib's gzread ignores trailing garbage. A checksum mismatch is `Corrupt`, a cut
+/// stream `Truncated`, both naming the file.
+pub(crate) fn finish_gzip(path: &Path, r: &mut dyn Read) -> Result<(), ImageError> {
+    match std::io::copy(r, &mut std::io::sink()) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput && e.to_string() == "invalid gzip header" => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(ImageError::Truncated {
+            path: path.to_path_buf(),
+            detail: "the gzip data ends before its trailer".into(),
+        }),
+        Err(e) => Err(ImageError::Corrupt { path: path.to_path_buf(), detail: format!("gzip data: {e}") }),
+    }
+}
+
 /// Read exactly `n` bytes from `r`; a short stream is `Truncated`. Up to 256 MiB are reserved
 /// at once (untouched reserved memory costs nothing; no regrowth copies for common volumes),
 /// beyond that memory grows with the data actually read, never with `n` alone.
@@ -423,6 +439,38 @@ impl RawVolume {
 
 #[cfg(test)]
 mod tests {
+    fn gz(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// The gzip trailer is checked: trailing non-gzip bytes are ignored (as zlib's gzread does),
+    /// a wrong CRC-32 is `Corrupt`, a missing trailer `Truncated`.
+    #[test]
+    fn finish_gzip_checks_the_trailer() {
+        use flate2::read::MultiGzDecoder;
+        let p = std::path::Path::new("x.nii.gz");
+        let data: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let read = |bytes: Vec<u8>| {
+            let mut d = MultiGzDecoder::new(std::io::Cursor::new(bytes));
+            let got = read_exact_vec(p, &mut d, 5000, "voxel data").unwrap();
+            assert_eq!(got, data);
+            finish_gzip(p, &mut d)
+        };
+        let good = gz(&data);
+        assert!(read(good.clone()).is_ok());
+        let mut garbage = good.clone();
+        garbage.extend_from_slice(b"trailing bytes that are not gzip");
+        assert!(read(garbage).is_ok());
+        let mut bad_crc = good.clone();
+        let n = bad_crc.len();
+        bad_crc[n - 8] ^= 1;
+        assert!(matches!(read(bad_crc), Err(ImageError::Corrupt { .. })));
+        assert!(matches!(read(good[..good.len() - 3].to_vec()), Err(ImageError::Truncated { .. })));
+    }
+
     use super::*;
 
     fn raw(dtype: DType, big_endian: bool, bytes: Vec<u8>) -> RawVolume {

@@ -1,8 +1,8 @@
 //! Streaming reads of gzip-compressed voxel data (NRRD `encoding: gzip`): the data is inflated
 //! row by row through one small reusable buffer instead of being materialised whole. Gives a
-//! label map's bounding box (keeping only its non-zero rows) and one box of an image, inflating
-//! the image only up to the box's last row when the gzip trailer's size field matches the
-//! expected data size (else to the end, so that a truncated file is still an error). Values are
+//! label map's bounding box (keeping only its non-zero rows) and one box of an image. Every
+//! stream is inflated to its end so that the gzip checksum and size are verified (a corrupt or
+//! truncated file is an error, as with the whole-image read), but only the box is kept. Values are
 //! exactly those `RawVolume::crop_f32` gives. Must not parse headers (nrrd.rs) or decide when a
 //! box read gives the same features as a whole-image read (the caller does).
 
@@ -146,25 +146,10 @@ impl LabelRows {
 }
 
 impl GzSource {
-    /// Whether the gzip trailer's size field (the last 4 bytes of the file) equals the size
-    /// of the data we expect: then the file is not cut short and reading may stop early.
-    fn trailer_matches(&self) -> Result<bool, ImageError> {
-        let l = &self.layout;
-        let expected = self.byte_skip + (l.row_bytes() * l.rows()) as u64;
-        let mut f = File::open(&self.path).map_err(|e| io_error(&self.path, e))?;
-        let len = f.metadata().map_err(|e| io_error(&self.path, e))?.len();
-        if len < self.data_start + 18 {
-            return Ok(false);
-        }
-        let mut t = [0u8; 4];
-        f.seek(SeekFrom::Start(len - 4)).map_err(|e| io_error(&self.path, e))?;
-        f.read_exact(&mut t).map_err(|e| io_error(&self.path, e))?;
-        Ok(u32::from_le_bytes(t) == expected as u32)
-    }
-
-    /// Inflate the voxel rows in file order and call `f(row_index, row_bytes)` until it
-    /// returns false or every row was seen. A stream that ends early is `Truncated`.
-    fn for_each_row(&self, mut f: impl FnMut(usize, &[u8]) -> bool) -> Result<(), ImageError> {
+    /// Inflate the voxel rows in file order and call `f(row_index, row_bytes)` for each, then
+    /// read to the end of the stream (checksum). A stream that ends early is `Truncated`, a
+    /// checksum mismatch an error too.
+    fn for_each_row(&self, mut f: impl FnMut(usize, &[u8])) -> Result<(), ImageError> {
         let path = &self.path;
         let mut file = File::open(path).map_err(|e| io_error(path, e))?;
         file.seek(SeekFrom::Start(self.data_start)).map_err(|e| io_error(path, e))?;
@@ -188,12 +173,12 @@ impl GzSource {
             let n = per.min(rows - r);
             dec.read_exact(&mut buf[..n * rb]).map_err(|e| truncated("voxel data", e))?;
             for (q, row) in buf[..n * rb].chunks_exact(rb).enumerate() {
-                if !f(r + q, row) {
-                    return Ok(());
-                }
+                f(r + q, row);
             }
             r += n;
         }
+        // Read on to the end: the decoder checks the CRC-32 and size only at the trailer.
+        super::raw::finish_gzip(path, &mut dec)?;
         Ok(())
     }
 
@@ -213,7 +198,7 @@ impl GzSource {
         let (mut rows, mut bytes) = (Vec::new(), Vec::new());
         self.for_each_row(|r, row| {
             if row.iter().fold(0u8, |a, &b| a | b) == 0 {
-                return true;
+                return;
             }
             rows.push((r, bytes.len()));
             bytes.extend_from_slice(row);
@@ -233,7 +218,6 @@ impl GzSource {
                 hi = [hi[0].max(last), hi[1].max(j), hi[2].max(k)];
                 count += n;
             }
-            true
         })?;
         let selection = (count > 0).then_some(((lo, hi), count));
         Ok(Some((selection, LabelRows { layout: l.clone(), rows, bytes }, bad)))
@@ -247,9 +231,6 @@ impl GzSource {
         let (mut out, dim, origin) = l.empty_box(lo, hi, 0.0);
         let check_all = !l.always_finite();
         let ny = l.shape[1];
-        // Last row inside the box; stop after it when nothing else needs reading.
-        let last = (hi[2].max(1) - 1) * ny + hi[1].max(1) - 1;
-        let stop_early = !check_all && !out.is_empty() && self.trailer_matches()?;
         let mut bad = 0usize;
         self.for_each_row(|r, row| {
             let (j, k) = (r % ny, r / ny);
@@ -259,7 +240,6 @@ impl GzSource {
             if check_all {
                 for_each_sample(l.dtype, l.big_endian, row, |_, v| bad += usize::from(!l.scaled(v).is_finite()));
             }
-            !(stop_early && r >= last)
         })?;
         Ok((bad == 0).then(|| l.volume(out, dim, origin)))
     }
