@@ -71,13 +71,16 @@ def run_pyradiomics(params_path, image, mask):
 def run_radstudy(binary, params_path, image, mask):
     t0 = time.perf_counter()
     p = subprocess.run(
-        [binary, "--threads", "1", "--quiet", "extract", "--image", image, "--mask", mask, "--params", params_path],
+        [binary, "--threads", "1", "--quiet", "--timings", "extract", "--image", image, "--mask", mask,
+         "--params", params_path],
         check=True, capture_output=True, text=True,
     )
     dt = time.perf_counter() - t0
     rows = list(csv.reader(io.StringIO(p.stdout)))
     feats = {k: float(v) for k, v in zip(rows[0], rows[1]) if k not in ("Image", "Mask")}
-    return feats, dt
+    # In-process time (reading + features + CSV), the span PyRadiomics' execute() is timed over.
+    inproc = float(p.stderr.split("timings: extract ")[1].split(" s")[0])
+    return feats, dt, inproc
 
 
 def group_of(name):
@@ -119,13 +122,14 @@ def main():
                 for case in args.cases:
                     image = os.path.join(args.data, f"{case}_image.nrrd")
                     mask = os.path.join(args.data, f"{case}_label.nrrd")
-                    t_py, t_rs = [], []
+                    t_py, t_rs, t_in = [], [], []
                     for _ in range(max(1, args.repeats)):  # interleaved, so load changes hit both
                         theirs, dt = run_pyradiomics(params_path, image, mask)
                         t_py.append(dt)
-                        ours, dt = run_radstudy(args.radstudy, params_path, image, mask)
+                        ours, dt, inproc = run_radstudy(args.radstudy, params_path, image, mask)
                         t_rs.append(dt)
-                    times.append((case, pre_crop, filters, len(theirs), len(ours), t_py, t_rs))
+                        t_in.append(inproc)
+                    times.append((case, pre_crop, filters, len(theirs), len(ours), t_py, t_rs, t_in))
                     missing |= set(theirs) ^ set(ours)
                     for name, v in theirs.items():
                         if name not in ours:
@@ -139,7 +143,8 @@ def main():
                             worst[g] = (d, name, case)
                     print(
                         f"{case} preCrop={pre_crop} filters={filters}: {len(theirs)} features, pyradiomics "
-                        f"{statistics.median(t_py):.2f} s, radstudy {statistics.median(t_rs):.2f} s (medians)",
+                        f"{statistics.median(t_py):.3f} s, radstudy {statistics.median(t_rs):.3f} s process, "
+                        f"{statistics.median(t_in):.4f} s in-process (medians)",
                         file=sys.stderr,
                     )
     load_after = os.getloadavg()
@@ -179,22 +184,31 @@ def main():
             "",
             f"## Per-case time, {title}",
             "",
-            f"Median of {max(1, args.repeats)} runs per tool (one thread each; wall clock; radstudy includes process start",
-            "and image reading, PyRadiomics includes image reading inside `execute`); ratio = PyRadiomics median /",
-            "radstudy median.",
+            f"Median of {max(1, args.repeats)} runs per tool, one thread each, wall clock. PyRadiomics: `execute()`",
+            "(reads both files, preprocesses, filters, computes; interpreter start, imports and parameter parsing",
+            "excluded). radstudy, two ways: the whole process (`radstudy extract` as a subprocess: process start,",
+            "parameter parsing, reading, features, CSV) and in-process (`--timings`: reading, features and CSV",
+            "text — the span `execute()` covers). Ratios = PyRadiomics median / radstudy median.",
             "",
-            "| case | preCrop | features (PyRadiomics / radstudy) | PyRadiomics s | radstudy s | ratio | radstudy runs s |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| case | preCrop | features (PyRadiomics / radstudy) | PyRadiomics s | radstudy process s | ratio | "
+            "radstudy in-process s | ratio in-process | radstudy process runs s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         rows = [t for t in times if t[2] == filters]
-        for case, pre_crop, _, n_py, n_rs, t_py, t_rs in sorted(rows, key=lambda t: (t[1], CASES.index(t[0]))):
-            mp, mr = statistics.median(t_py), statistics.median(t_rs)
+        for case, pre_crop, _, n_py, n_rs, t_py, t_rs, t_in in sorted(rows, key=lambda t: (t[1], CASES.index(t[0]))):
+            mp, mr, mi = statistics.median(t_py), statistics.median(t_rs), statistics.median(t_in)
             runs = ", ".join(f"{t:.3f}" for t in t_rs)
-            lines.append(f"| {case} | {pre_crop} | {n_py} / {n_rs} | {mp:.3f} | {mr:.3f} | {ratio(mp, mr)} | {runs} |")
+            lines.append(
+                f"| {case} | {pre_crop} | {n_py} / {n_rs} | {mp:.3f} | {mr:.3f} | {ratio(mp, mr)} | {mi:.4f} | "
+                f"{ratio(mp, mi)} | {runs} |"
+            )
         for pre_crop in (False, True):
             tp = sum(statistics.median(t[5]) for t in rows if t[1] == pre_crop)
             tr = sum(statistics.median(t[6]) for t in rows if t[1] == pre_crop)
-            lines.append(f"| **total** | {pre_crop} | | {tp:.3f} | {tr:.3f} | {ratio(tp, tr)} | |")
+            ti = sum(statistics.median(t[7]) for t in rows if t[1] == pre_crop)
+            lines.append(
+                f"| **total** | {pre_crop} | | {tp:.3f} | {tr:.3f} | {ratio(tp, tr)} | {ti:.4f} | {ratio(tp, ti)} | |"
+            )
     lines.append("")
     with open(args.out, "w") as f:
         f.write("\n".join(lines))

@@ -151,7 +151,7 @@ fn main() -> ExitCode {
             radstudy::pipeline::shard::merge(&manifest, &shards, &opts).map(|d| println!("{}", d.display()))
         }
         Command::Extract { image, mask, batch, params, label, out, diagnostics } => {
-            extract(image, mask, batch, params, label, out, diagnostics)
+            extract(image, mask, batch, params, label, out, diagnostics, cli.timings)
         }
         Command::RunAll { studies, out } => run_all(&studies, &out, &opts, cli.quiet),
         Command::Ibsi { reference } => radstudy::pipeline::ibsi(reference.as_deref()).map(|t| print!("{t}")),
@@ -174,6 +174,7 @@ fn extract(
     label: Option<u32>,
     out: Option<PathBuf>,
     diagnostics: bool,
+    timings: bool,
 ) -> Result<(), radstudy::pipeline::StudyError> {
     use radstudy::features::pyrad_batch as pb;
     use radstudy::pipeline::StudyError;
@@ -188,7 +189,13 @@ fn extract(
             c.label = Some(l);
         }
     }
+    // `--timings`: the extraction itself (reading the files, features, the CSV text), without
+    // process start and parameter parsing — the span PyRadiomics' `execute()` covers.
+    let start = std::time::Instant::now();
     let csv = pb::extract_csv(&cases, &p, diagnostics).map_err(StudyError::bad)?;
+    if timings {
+        eprintln!("timings: extract {:.6} s, {} case(s)", start.elapsed().as_secs_f64(), cases.len());
+    }
     match out {
         Some(path) => radstudy::io_util::write_atomic(&path, csv.as_bytes())
             .map_err(|e| StudyError::bad(format!("cannot write {}: {e}", path.display()))),
