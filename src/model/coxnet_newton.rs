@@ -170,14 +170,14 @@ pub(crate) fn cd_on_quadratic(md: &Model, beta: &mut [f64], v: &mut [f64], set: 
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above); the body is plain safe
-            // Rust compiled with wider vectors, the same IEEE operations in the same order
-            // (no fused multiply-add), so both paths give bit-identical results.
+            // SAFETY: the CPU supports AVX-512F (checked just above). Every path does the same
+            // IEEE operations (fused multiply-adds, exactly rounded) in the same order, so all
+            // give bit-identical results.
             return unsafe { cd_avx512(md, beta, v, set) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: as above, for AVX2.
-            return unsafe { cd_avx2(md, beta, v, set) };
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: as above, for AVX2 and FMA.
+            return unsafe { cd_fma(md, beta, v, set) };
         }
     }
     cd_body(md, beta, v, set, Portable)
@@ -190,13 +190,14 @@ fn cd_avx512(md: &Model, beta: &mut [f64], v: &mut [f64], set: &CdSettings) -> (
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn cd_avx2(md: &Model, beta: &mut [f64], v: &mut [f64], set: &CdSettings) -> (bool, usize) {
+#[target_feature(enable = "avx2,fma")]
+fn cd_fma(md: &Model, beta: &mut [f64], v: &mut [f64], set: &CdSettings) -> (bool, usize) {
     cd_body(md, beta, v, set, Portable)
 }
 
 /// The CD loop. `kern.dot(x, v)` = x·v; `kern.axpy_dot(v, d, h, x)` does v += d·h and returns
 /// x·v (the next coordinate's product) in one sweep — the same values as the two steps apart.
+/// Updates of v are fused multiply-adds v_i = fma(d, h_i, v_i) on every path.
 #[inline(always)]
 fn cd_body<K: Kernels>(md: &Model, beta: &mut [f64], v: &mut [f64], set: &CdSettings, kern: K) -> (bool, usize) {
     let CdSettings { l1, l2, tol, max_passes, .. } = *set;
@@ -228,7 +229,7 @@ fn cd_body<K: Kernels>(md: &Model, beta: &mut [f64], v: &mut [f64], set: &CdSett
                 let h = &md.hq[k * n..(k + 1) * n];
                 match next {
                     Some(k2) => pending = Some(kern.axpy_dot(v, d, h, md.xs[k2])),
-                    None => v.iter_mut().zip(h).for_each(|(vi, hi)| *vi += d * hi),
+                    None => v.iter_mut().zip(h).for_each(|(vi, hi)| *vi = d.mul_add(*hi, *vi)),
                 }
                 dlx = dlx.max(dk * d * d);
             }
@@ -261,7 +262,7 @@ impl Kernels for Portable {
     }
     #[inline(always)]
     fn axpy_dot(self, v: &mut [f64], d: f64, h: &[f64], x: &[f64]) -> f64 {
-        v.iter_mut().zip(h).for_each(|(vi, hi)| *vi += d * hi);
+        v.iter_mut().zip(h).for_each(|(vi, hi)| *vi = d.mul_add(*hi, *vi));
         dot_lanes(x, v)
     }
 }
@@ -307,16 +308,16 @@ fn axpy_dot_avx512(v: &mut [f64], d: f64, h: &[f64], x: &[f64]) -> f64 {
         let lanes = if i < n32 { 4 } else { 1 };
         for (u, a) in acc.iter_mut().enumerate().take(lanes) {
             let j = i + 8 * u;
-            let nv = _mm512_add_pd(ld(v, j), _mm512_mul_pd(dd, ld(h, j)));
+            let nv = _mm512_fmadd_pd(dd, ld(h, j), ld(v, j));
             let c: &mut [f64; 8] = (&mut v[j..j + 8]).try_into().expect("8 lanes");
             // SAFETY: `c` is 8 valid, writable f64.
             unsafe { _mm512_storeu_pd(c.as_mut_ptr(), nv) };
-            *a = _mm512_add_pd(*a, _mm512_mul_pd(ld(x, j), nv));
+            *a = _mm512_fmadd_pd(ld(x, j), nv, *a);
         }
         i += 8 * lanes;
     }
     for (vi, hi) in v[n8..].iter_mut().zip(&h[n8..]) {
-        *vi += d * hi;
+        *vi = d.mul_add(*hi, *vi);
     }
     let t = _mm512_add_pd(_mm512_add_pd(acc[0], acc[1]), _mm512_add_pd(acc[2], acc[3]));
     let mut l = [0.0f64; 8];
@@ -324,7 +325,7 @@ fn axpy_dot_avx512(v: &mut [f64], d: f64, h: &[f64], x: &[f64]) -> f64 {
     unsafe { _mm512_storeu_pd(l.as_mut_ptr(), t) };
     let mut s = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
     for (xi, vi) in x[n8..].iter().zip(&v[n8..]) {
-        s += xi * vi;
+        s = xi.mul_add(*vi, s);
     }
     s
 }
@@ -337,14 +338,27 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
             // SAFETY: the CPU supports AVX-512F (checked just above).
             return unsafe { dot_avx512(a, b) };
         }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+            return unsafe { dot_fma(a, b) };
+        }
     }
     dot_lanes(a, b)
 }
 
-/// Σ a_i b_i in a fixed order on every machine: 32 lanes (lane l sums the elements
-/// l, l + 32, … of the 32-blocks), then the 8-blocks left over into lanes 0..8; lanes combined
-/// as t_k = (L_k + L_{8+k}) + (L_{16+k} + L_{24+k}), then ((t₀+t₁)+(t₂+t₃))+((t₄+t₅)+(t₆+t₇)),
-/// then the last < 8 elements one by one. Four independent 8-lane chains keep the adder busy.
+/// `dot_lanes` with AVX2 registers and hardware fused multiply-add.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn dot_fma(a: &[f64], b: &[f64]) -> f64 {
+    dot_lanes(a, b)
+}
+
+/// Σ a_i b_i in a fixed order on every machine, by fused multiply-adds (exactly rounded, so
+/// the same everywhere; without hardware FMA `f64::mul_add` is slow but still exact):
+/// 32 lanes (lane l sums the elements l, l + 32, … of the 32-blocks), then the 8-blocks left
+/// over into lanes 0..8; lanes combined as t_k = (L_k + L_{8+k}) + (L_{16+k} + L_{24+k}), then
+/// ((t₀+t₁)+(t₂+t₃))+((t₄+t₅)+(t₆+t₇)), then the last < 8 elements one by one. Four
+/// independent 8-lane chains keep the FMA units busy.
 #[inline(always)]
 fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
@@ -353,19 +367,19 @@ fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
     let n32 = n / 32 * 32;
     for (x, y) in a[..n32].chunks_exact(32).zip(b[..n32].chunks_exact(32)) {
         for k in 0..32 {
-            acc[k] += x[k] * y[k];
+            acc[k] = x[k].mul_add(y[k], acc[k]);
         }
     }
     let n8 = n / 8 * 8;
     for (x, y) in a[n32..n8].chunks_exact(8).zip(b[n32..n8].chunks_exact(8)) {
         for k in 0..8 {
-            acc[k] += x[k] * y[k];
+            acc[k] = x[k].mul_add(y[k], acc[k]);
         }
     }
     let t: [f64; 8] = std::array::from_fn(|k| (acc[k] + acc[8 + k]) + (acc[16 + k] + acc[24 + k]));
     let mut s = ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
     for (x, y) in a[n8..].iter().zip(&b[n8..]) {
-        s += x * y;
+        s = x.mul_add(*y, s);
     }
     s
 }
@@ -389,14 +403,14 @@ fn dot_avx512(a: &[f64], b: &[f64]) -> f64 {
         (_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd());
     let mut i = 0;
     while i < n32 {
-        a0 = _mm512_add_pd(a0, _mm512_mul_pd(ld(a, i), ld(b, i)));
-        a1 = _mm512_add_pd(a1, _mm512_mul_pd(ld(a, i + 8), ld(b, i + 8)));
-        a2 = _mm512_add_pd(a2, _mm512_mul_pd(ld(a, i + 16), ld(b, i + 16)));
-        a3 = _mm512_add_pd(a3, _mm512_mul_pd(ld(a, i + 24), ld(b, i + 24)));
+        a0 = _mm512_fmadd_pd(ld(a, i), ld(b, i), a0);
+        a1 = _mm512_fmadd_pd(ld(a, i + 8), ld(b, i + 8), a1);
+        a2 = _mm512_fmadd_pd(ld(a, i + 16), ld(b, i + 16), a2);
+        a3 = _mm512_fmadd_pd(ld(a, i + 24), ld(b, i + 24), a3);
         i += 32;
     }
     while i < n8 {
-        a0 = _mm512_add_pd(a0, _mm512_mul_pd(ld(a, i), ld(b, i)));
+        a0 = _mm512_fmadd_pd(ld(a, i), ld(b, i), a0);
         i += 8;
     }
     let t = _mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3));
@@ -405,7 +419,7 @@ fn dot_avx512(a: &[f64], b: &[f64]) -> f64 {
     unsafe { _mm512_storeu_pd(l.as_mut_ptr(), t) };
     let mut s = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
     for (x, y) in a[n8..].iter().zip(&b[n8..]) {
-        s += x * y;
+        s = x.mul_add(*y, s);
     }
     s
 }
