@@ -8,6 +8,9 @@
 //!   ½ ΔβᵀQΔβ + q₀ᵀΔβ + pen(β),  Q = X_S H X_Sᵀ / n,
 //! kept in η-space: the model gradient of coordinate k is q₀_k + x_kᵀ v with v = H X_Sᵀ Δβ / n
 //! (one O(n) dot per visit, one O(n) update per change), so Q itself is never formed.
+//! The vector kernels of that loop (dot product, fused update + next dot) have AVX-512 and
+//! AVX2+FMA paths chosen at run time; all paths do the same fused multiply-adds in the same
+//! lane order, so results are bit-identical on every machine and thread count.
 //! It must not change the objective (see `coxnet`) and does not sort.
 use super::cox::Surv;
 use super::glmnet::soft;
