@@ -8,7 +8,7 @@
 use super::cox::{order_desc, Surv};
 use super::coxnet::{breslow_loglik_eta, coxnet_path, CoxnetOptions, CoxnetPath};
 use super::ModelError;
-use ndarray::{Array2, Axis};
+use ndarray::{Array2, ArrayView1, Axis};
 use rayon::prelude::*;
 
 /// Harrell's C: over comparable pairs (t_i < t_j with δ_i = 1, or t_i = t_j with δ_i = 1,
@@ -63,6 +63,14 @@ fn first_argmax(v: &[f64]) -> usize {
     b
 }
 
+/// η = X β over the non-zero coefficients only (a path has few), into `eta`.
+fn sparse_predictor(x: &Array2<f64>, beta: ArrayView1<f64>, eta: &mut [f64]) {
+    let nz: Vec<(usize, f64)> = beta.iter().enumerate().filter(|(_, &b)| b != 0.0).map(|(j, &b)| (j, b)).collect();
+    for (e, row) in eta.iter_mut().zip(x.rows()) {
+        *e = nz.iter().map(|&(j, b)| row[j] * b).sum();
+    }
+}
+
 /// K-fold CV of `coxnet_path` on the fixed grid; `folds[i]` is row i's fold id.
 pub fn cv_coxnet_path(
     x: &Array2<f64>,
@@ -100,13 +108,13 @@ pub fn cv_coxnet_path(
             let path = coxnet_path(&xtr, &str_, lambdas, &fold_opts)?;
             let order_tr = order_desc(&str_.time);
             let (mut c, mut pl) = (vec![0.0; nl], vec![0.0; nl]);
+            let mut eta_all = vec![0.0; n];
             for l in 0..nl {
-                let eta_all = path.linear_predictor(l, x);
+                sparse_predictor(x, path.coef.row(l), &mut eta_all);
                 let eta_te: Vec<f64> = test.iter().map(|&i| eta_all[i]).collect();
                 c[l] = harrell_c(&ste.time, &ste.event, &eta_te);
                 let eta_tr: Vec<f64> = train.iter().map(|&i| eta_all[i]).collect();
-                pl[l] = breslow_loglik_eta(surv, eta_all.as_slice().unwrap_or(&eta_all.to_vec()), &order_all)
-                    - breslow_loglik_eta(&str_, &eta_tr, &order_tr);
+                pl[l] = breslow_loglik_eta(surv, &eta_all, &order_all) - breslow_loglik_eta(&str_, &eta_tr, &order_tr);
             }
             Ok((c, pl, path))
         })
