@@ -102,9 +102,10 @@ impl Design {
         if p <= 1 || n <= 1 || !x.is_standard_layout() {
             return Design::new(&x.select(ndarray::Axis(0), rows));
         }
-        let xs = match x.as_slice() {
-            Some(xs) => xs,
-            None => return Design::new(&x.select(ndarray::Axis(0), rows)),
+        let xs = match (x.as_slice(), x.t().as_slice()) {
+            (Some(xs), _) => xs,
+            (None, Some(xt)) => return Design::from_rows_column_major(xt, x.nrows(), p, rows),
+            (None, None) => return Design::new(&x.select(ndarray::Axis(0), rows)),
         };
         let row = |i: usize| &xs[i * p..(i + 1) * p];
         let mut sum = vec![0.0f64; p];
@@ -124,6 +125,22 @@ impl Design {
                 for (o, r) in out.iter_mut().zip(&src) {
                     *o = r[j] - m;
                 }
+            }
+        }
+        Design { n, p, cols, mean }
+    }
+    /// `from_rows` for a column-major X (`xt` = its columns one after another, `nrows` each):
+    /// the same sums in the same row order, read down each column.
+    fn from_rows_column_major(xt: &[f64], nrows: usize, p: usize, rows: &[usize]) -> Design {
+        let n = rows.len();
+        let mut cols = vec![0.0; n * p];
+        let mut mean = Vec::with_capacity(p);
+        for (j, out) in cols.chunks_exact_mut(n).enumerate() {
+            let src = &xt[j * nrows..(j + 1) * nrows];
+            let m = (0.0 + rows.iter().fold(0.0f64, |s, &i| s + src[i])) / n as f64;
+            mean.push(m);
+            for (o, &i) in out.iter_mut().zip(rows) {
+                *o = src[i] - m;
             }
         }
         Design { n, p, cols, mean }
