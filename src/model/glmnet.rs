@@ -382,7 +382,8 @@ impl<'a> Solver<'a> {
         }
         self.drift = norm2(&self.diff);
         self.rnorm = norm2(&self.resid);
-        let unsure = (0..self.d.p).filter(|&j| !(self.grad_upper(j) < hint)).count();
+        let unsure =
+            (0..self.d.p).filter(|&j| self.grad_upper(j).partial_cmp(&hint) != Some(std::cmp::Ordering::Less)).count();
         if unsure * REFRESH_DIV > self.d.p {
             self.refresh();
         }
@@ -395,8 +396,8 @@ impl<'a> Solver<'a> {
         let mut j = 0;
         while j + 4 <= d.p {
             let g = dot8_x4([d.col(j), d.col(j + 1), d.col(j + 2), d.col(j + 3)], &self.resid);
-            for k in 0..4 {
-                self.grad[j + k] = g[k] / nf;
+            for (k, gk) in g.iter().enumerate() {
+                self.grad[j + k] = gk / nf;
                 self.known[j + k] = true;
             }
             j += 4;
