@@ -99,7 +99,7 @@ impl Design {
     /// column is strided, so ndarray's `sum` adds its elements one by one in row order, as here.
     pub fn from_rows(x: &Array2<f64>, rows: &[usize]) -> Design {
         let (n, p) = (rows.len(), x.ncols());
-        if p <= 1 || n <= 1 || !x.is_standard_layout() {
+        if p <= 1 || n <= 1 {
             return Design::new(&x.select(ndarray::Axis(0), rows));
         }
         let xs = match (x.as_slice(), x.t().as_slice()) {
