@@ -8,9 +8,14 @@
 //! sequential strong rules (Tibshirani et al. 2012) with a KKT check of the features outside
 //! the strong set (coordinate descent itself settles the strong set), active-set cycling,
 //! 8-lane dot kernels; the optional Newton polish runs once per λ after the KKT loop.
+//! The strong-rule and KKT checks screen features with a rigorous bound (Cauchy–Schwarz on the
+//! residual change since a snapshot, with rounding margins) and compute x_jᵀr only where the
+//! bound cannot decide: the decisions and every gradient used are those of the full check.
+//! On x86-64 CPUs with AVX2 the solver runs as an AVX2 copy of the same code (the same IEEE
+//! operations in the same order, no fused multiply-add, so bit-identical results).
 //! X is used as given: it does NOT standardise (z-score beforehand with `standardize::Scaler`
 //! as the references do). Cross-validation lives in `glmnet_cv`.
-use super::kernels::{dot8, sq_wdot8};
+use super::kernels::{axpy_dot8, dot8_fast, dot8_x4, sq_wdot8_fast};
 use super::logistic::{sigmoid, softplus};
 use super::orthant_newton::orthant_newton;
 use super::ModelError;
@@ -77,12 +82,66 @@ pub(crate) struct Design {
 impl Design {
     pub fn new(x: &Array2<f64>) -> Design {
         let (n, p) = x.dim();
+        if x.is_standard_layout() && p > 1 && n > 1 {
+            return Design::from_rows(x, &(0..n).collect::<Vec<_>>());
+        }
         let mut cols = Vec::with_capacity(n * p);
         let mut mean = Vec::with_capacity(p);
         for c in x.columns() {
             let m = c.sum() / n as f64;
             mean.push(m);
             cols.extend(c.iter().map(|v| v - m));
+        }
+        Design { n, p, cols, mean }
+    }
+    /// The design of `x.select(Axis(0), rows)` without the intermediate copy, bit-identical to
+    /// `Design::new` of it: for a standard-layout row selection with p > 1 and ≥ 2 rows every
+    /// column is strided, so ndarray's `sum` adds its elements one by one in row order, as here.
+    pub fn from_rows(x: &Array2<f64>, rows: &[usize]) -> Design {
+        let (n, p) = (rows.len(), x.ncols());
+        if p <= 1 || n <= 1 {
+            return Design::new(&x.select(ndarray::Axis(0), rows));
+        }
+        let xs = match (x.as_slice(), x.t().as_slice()) {
+            (Some(xs), _) => xs,
+            (None, Some(xt)) => return Design::from_rows_column_major(xt, x.nrows(), p, rows),
+            (None, None) => return Design::new(&x.select(ndarray::Axis(0), rows)),
+        };
+        let row = |i: usize| &xs[i * p..(i + 1) * p];
+        let mut sum = vec![0.0f64; p];
+        for &i in rows {
+            for (s, v) in sum.iter_mut().zip(row(i)) {
+                *s += v;
+            }
+        }
+        let mean: Vec<f64> = sum.iter().map(|s| (0.0 + s) / n as f64).collect();
+        // transpose in blocks of 8 rows: each column receives 8 contiguous values at a time
+        let mut cols = vec![0.0; n * p];
+        for (b, block) in rows.chunks(8).enumerate() {
+            let t0 = b * 8;
+            let src: Vec<&[f64]> = block.iter().map(|&i| row(i)).collect();
+            for (j, m) in mean.iter().enumerate() {
+                let out = &mut cols[j * n + t0..j * n + t0 + block.len()];
+                for (o, r) in out.iter_mut().zip(&src) {
+                    *o = r[j] - m;
+                }
+            }
+        }
+        Design { n, p, cols, mean }
+    }
+    /// `from_rows` for a column-major X (`xt` = its columns one after another, `nrows` each):
+    /// the same sums in the same row order, read down each column.
+    fn from_rows_column_major(xt: &[f64], nrows: usize, p: usize, rows: &[usize]) -> Design {
+        let n = rows.len();
+        let mut cols = vec![0.0; n * p];
+        let mut mean = Vec::with_capacity(p);
+        for (j, out) in cols.chunks_exact_mut(n).enumerate() {
+            let src = &xt[j * nrows..(j + 1) * nrows];
+            let m = (0.0 + rows.iter().fold(0.0f64, |s, &i| s + src[i])) / n as f64;
+            mean.push(m);
+            for (o, &i) in out.iter_mut().zip(rows) {
+                *o = src[i] - m;
+            }
         }
         Design { n, p, cols, mean }
     }
@@ -94,7 +153,7 @@ impl Design {
 
 #[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    dot8(a, b)
+    dot8_fast(a, b)
 }
 
 #[inline]
@@ -118,11 +177,16 @@ pub(crate) fn check_inputs(x: &Array2<f64>, y: &Array1<f64>, family: Family) -> 
     if x.iter().chain(y.iter()).any(|v| !v.is_finite()) {
         return Err(ModelError::NonFinite("X or y".into()));
     }
+    check_binomial_y(y.as_slice().unwrap_or(&y.to_vec()), family)
+}
+
+/// The binomial part of `check_inputs` (0/1 and both classes present).
+pub(crate) fn check_binomial_y(y: &[f64], family: Family) -> Result<(), ModelError> {
     if family == Family::Binomial {
         if y.iter().any(|&v| v != 0.0 && v != 1.0) {
             return Err(ModelError::InvalidParameter("binomial y must be 0/1".into()));
         }
-        let s = y.sum();
+        let s = y.iter().sum::<f64>();
         if s == 0.0 || s == y.len() as f64 {
             return Err(ModelError::Degenerate("y has a single class".into()));
         }
@@ -164,14 +228,25 @@ pub fn enet_path(
     opts: &EnetOptions,
 ) -> Result<EnetPath, ModelError> {
     check_inputs(x, y, family)?;
+    check_options(lambdas, opts)?;
+    let d = Design::new(x);
+    Ok(path_on_design(&d, y.as_slice().map(|s| s.to_vec()).unwrap_or_else(|| y.to_vec()), family, lambdas, opts))
+}
+
+/// The α and λ checks of `enet_path`.
+pub(crate) fn check_options(lambdas: &[f64], opts: &EnetOptions) -> Result<(), ModelError> {
     if !(opts.alpha > 0.0 && opts.alpha <= 1.0) {
         return Err(ModelError::InvalidParameter(format!("alpha must be in (0,1], got {}", opts.alpha)));
     }
     if lambdas.iter().any(|l| !(*l >= 0.0 && l.is_finite())) {
         return Err(ModelError::InvalidParameter("lambdas must be finite and >= 0".into()));
     }
-    let d = Design::new(x);
-    let mut solver = Solver::new(&d, y.as_slice().map(|s| s.to_vec()).unwrap_or_else(|| y.to_vec()), family, *opts);
+    Ok(())
+}
+
+/// `enet_path` on an already validated design (`check_inputs`, `check_options`).
+pub(crate) fn path_on_design(d: &Design, y: Vec<f64>, family: Family, lambdas: &[f64], opts: &EnetOptions) -> EnetPath {
+    let mut solver = Solver::new(d, y, family, *opts);
     let mut out = EnetPath {
         lambdas: lambdas.to_vec(),
         intercept: vec![],
@@ -187,8 +262,27 @@ pub fn enet_path(
         out.coef.row_mut(k).assign(&Array1::from(solver.w.clone()));
         out.converged.push(ok);
     }
-    Ok(out)
+    out
 }
+
+/// Euclidean norm, to a relative error far below the screening margin (sum of squares, or
+/// rescaled by the largest |element| where that sum would underflow or overflow); NaN or ∞ if
+/// an element is.
+fn norm2(v: &[f64]) -> f64 {
+    let s = dot8_fast(v, v);
+    if s.is_finite() && s > 1e-250 {
+        return s.sqrt();
+    }
+    let m = v.iter().fold(0.0f64, |a, x| if x.abs() > a || x.is_nan() { x.abs() } else { a });
+    if m == 0.0 || !m.is_finite() {
+        return m;
+    }
+    m * v.iter().map(|x| (x / m) * (x / m)).sum::<f64>().sqrt()
+}
+
+/// Fraction of features (1 / REFRESH_DIV) the screening bound may leave undecided before the
+/// snapshot is refreshed with a full gradient.
+const REFRESH_DIV: usize = 4;
 
 /// Coordinate-descent state for one design matrix along the path.
 struct Solver<'a> {
@@ -201,11 +295,28 @@ struct Solver<'a> {
     w: Vec<f64>,
     /// η_i on the centred scale.
     eta: Vec<f64>,
-    /// Gradient x_jᵀ(y − μ)/n at the current solution (for strong rules / KKT).
+    /// Gradient x_jᵀ(y − μ)/n at the current solution, valid where `known[j]` (for strong rules
+    /// / KKT; the others are bounded through the snapshot, see `grad_upper`).
     grad: Vec<f64>,
+    known: Vec<bool>,
+    /// Snapshot: residual y − μ, the exact gradient there and the residual's norm.
+    snap_r: Vec<f64>,
+    snap_g: Vec<f64>,
+    snap_norm: f64,
+    /// ‖resid − snap_r‖ and ‖resid‖ as computed (rounding is covered by `eps`).
+    drift: f64,
+    rnorm: f64,
+    /// ‖x_j‖ of the centred columns.
+    colnorm: Vec<f64>,
+    /// Relative rounding margin of the screening bound.
+    eps: f64,
     strong: Vec<bool>,
     /// Scratch: y − μ(η).
     resid: Vec<f64>,
+    /// Scratch: resid − snap_r.
+    diff: Vec<f64>,
+    /// Σ_i x_ij² v_i for the weights of the last `cd_weighted` call (where it computed it).
+    xv: Vec<f64>,
 }
 
 impl<'a> Solver<'a> {
@@ -216,6 +327,7 @@ impl<'a> Solver<'a> {
             Family::Gaussian => ybar,
             Family::Binomial => (ybar / (1.0 - ybar)).ln(),
         };
+        let colnorm = (0..d.p).map(|j| norm2(d.col(j))).collect();
         let mut s = Solver {
             d,
             y,
@@ -225,13 +337,25 @@ impl<'a> Solver<'a> {
             w: vec![0.0; d.p],
             eta: vec![b0; d.n],
             grad: vec![0.0; d.p],
+            known: vec![false; d.p],
+            snap_r: vec![0.0; d.n],
+            snap_g: vec![0.0; d.p],
+            snap_norm: 0.0,
+            drift: 0.0,
+            rnorm: 0.0,
+            colnorm,
+            eps: 8.0 * (n + 16.0) * f64::EPSILON,
             strong: vec![false; d.p],
             resid: vec![0.0; d.n],
+            diff: vec![0.0; d.n],
+            xv: vec![0.0; d.p],
         };
-        s.update_grad();
+        s.update_grad(f64::INFINITY);
+        s.refresh();
         s
     }
 
+    #[inline(always)]
     fn mu(&self, eta: f64) -> f64 {
         match self.family {
             Family::Gaussian => eta,
@@ -239,22 +363,97 @@ impl<'a> Solver<'a> {
         }
     }
 
+    /// max_j |grad_j| (all gradients are exact right after `new`).
     fn grad_inf(&self) -> f64 {
         self.grad.iter().fold(0.0f64, |a, g| a.max(g.abs()))
     }
 
-    /// grad_j = x_jᵀ(y − μ)/n for every column.
-    fn update_grad(&mut self) {
-        let n = self.d.n as f64;
+    /// New residual y − μ(η); gradients become unknown, to be bounded from the snapshot, unless
+    /// more than 1/REFRESH_DIV of the features could reach `hint` (then all are computed and
+    /// the snapshot moves here).
+    #[inline(always)]
+    fn update_grad(&mut self, hint: f64) {
         for i in 0..self.d.n {
             self.resid[i] = self.y[i] - self.mu(self.eta[i]);
         }
-        for j in 0..self.d.p {
-            self.grad[j] = dot8(self.d.col(j), &self.resid) / n;
+        self.known.iter_mut().for_each(|k| *k = false);
+        for ((d, r), s) in self.diff.iter_mut().zip(&self.resid).zip(&self.snap_r) {
+            *d = r - s;
+        }
+        self.drift = norm2(&self.diff);
+        self.rnorm = norm2(&self.resid);
+        let unsure =
+            (0..self.d.p).filter(|&j| self.grad_upper(j).partial_cmp(&hint) != Some(std::cmp::Ordering::Less)).count();
+        if unsure * REFRESH_DIV > self.d.p {
+            self.refresh();
         }
     }
 
+    /// grad_j = x_jᵀ(y − μ)/n for every column; the snapshot moves to the current residual.
+    #[inline(always)]
+    fn refresh(&mut self) {
+        let (d, nf) = (self.d, self.d.n as f64);
+        let mut j = 0;
+        while j + 4 <= d.p {
+            let g = dot8_x4([d.col(j), d.col(j + 1), d.col(j + 2), d.col(j + 3)], &self.resid);
+            for (k, gk) in g.iter().enumerate() {
+                self.grad[j + k] = gk / nf;
+                self.known[j + k] = true;
+            }
+            j += 4;
+        }
+        for j in j..d.p {
+            self.exact_grad(j);
+        }
+        self.snap_r.copy_from_slice(&self.resid);
+        self.snap_g.copy_from_slice(&self.grad);
+        self.snap_norm = self.rnorm;
+        self.drift = 0.0;
+    }
+
+    /// The gradient x_jᵀ(y − μ)/n as the full check computes it.
+    #[inline(always)]
+    fn exact_grad(&mut self, j: usize) -> f64 {
+        if !self.known[j] {
+            self.grad[j] = dot8_fast(self.d.col(j), &self.resid) / self.d.n as f64;
+            self.known[j] = true;
+        }
+        self.grad[j]
+    }
+
+    /// An upper bound on |exact_grad(j)|: |x_jᵀr| ≤ |x_jᵀs| + ‖x_j‖‖r − s‖ for the snapshot s,
+    /// widened by the rounding error of both dot products and of the norms (relative `eps`,
+    /// far above n·2⁻⁵³). NaN when an input is not finite (the caller then computes).
+    #[inline(always)]
+    fn grad_upper(&self, j: usize) -> f64 {
+        if self.known[j] {
+            return self.grad[j].abs();
+        }
+        let e = self.eps;
+        let spread = (self.drift + e * (self.rnorm + self.snap_norm)) * (1.0 + e);
+        (self.snap_g[j].abs() * (1.0 + e) + self.colnorm[j] * spread / self.d.n as f64) * (1.0 + e)
+    }
+
+    /// |grad_j| >= thr, computing the gradient only when the bound cannot decide.
+    #[inline(always)]
+    fn grad_at_least(&mut self, j: usize, thr: f64) -> bool {
+        if self.grad_upper(j) < thr {
+            return false;
+        }
+        self.exact_grad(j).abs() >= thr
+    }
+
+    /// |grad_j| > thr, computing the gradient only when the bound cannot decide.
+    #[inline(always)]
+    fn grad_above(&mut self, j: usize, thr: f64) -> bool {
+        if self.grad_upper(j) < thr {
+            return false;
+        }
+        self.exact_grad(j).abs() > thr
+    }
+
     /// Penalised objective at (b0, w) with linear predictor eta.
+    #[inline(always)]
     fn objective(&self, eta: &[f64], w: &[f64], lam: f64) -> f64 {
         let n = self.d.n as f64;
         let loss: f64 = match self.family {
@@ -270,20 +469,38 @@ impl<'a> Solver<'a> {
     /// `polish`, an orthant Newton solve of the active set and a KKT check of every zero
     /// coefficient (the polish may zero a coordinate), repeating while there are violators.
     fn solve(&mut self, lam: f64, lam_prev: f64) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { self.solve_avx2(lam, lam_prev) };
+        }
+        self.solve_impl(lam, lam_prev)
+    }
+
+    /// `solve_impl` compiled for AVX2 (same operations: Rust never fuses multiply-adds).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn solve_avx2(&mut self, lam: f64, lam_prev: f64) -> bool {
+        self.solve_impl(lam, lam_prev)
+    }
+
+    #[inline(always)]
+    fn solve_impl(&mut self, lam: f64, lam_prev: f64) -> bool {
         let a = self.opts.alpha;
         let cut = a * (2.0 * lam - lam_prev);
         for j in 0..self.d.p {
-            self.strong[j] = self.w[j] != 0.0 || self.grad[j].abs() >= cut;
+            self.strong[j] = self.w[j] != 0.0 || self.grad_at_least(j, cut);
         }
         let bound = a * lam * (1.0 + 1e-9) + 1e-14;
+        // the next checks: this KKT bound, then the next λ's strong-rule cut (smaller)
+        let hint = 0.8 * a * lam;
         for _round in 0..100 {
             let ok = match self.family {
                 Family::Gaussian => self.solve_quadratic_gaussian(lam),
                 Family::Binomial => self.solve_binomial(lam),
             };
-            self.update_grad();
-            let outside: Vec<usize> =
-                (0..self.d.p).filter(|&j| !self.strong[j] && self.grad[j].abs() > bound).collect();
+            self.update_grad(hint);
+            let outside: Vec<usize> = (0..self.d.p).filter(|&j| !self.strong[j] && self.grad_above(j, bound)).collect();
             if !outside.is_empty() {
                 outside.into_iter().for_each(|j| self.strong[j] = true);
                 continue;
@@ -292,8 +509,8 @@ impl<'a> Solver<'a> {
                 return ok;
             }
             let polished = self.polish(lam) && ok;
-            self.update_grad();
-            let viol: Vec<usize> = (0..self.d.p).filter(|&j| self.w[j] == 0.0 && self.grad[j].abs() > bound).collect();
+            self.update_grad(hint);
+            let viol: Vec<usize> = (0..self.d.p).filter(|&j| self.w[j] == 0.0 && self.grad_above(j, bound)).collect();
             if viol.is_empty() {
                 return polished;
             }
@@ -374,6 +591,7 @@ impl<'a> Solver<'a> {
         res.converged
     }
 
+    #[inline(always)]
     fn solve_quadratic_gaussian(&mut self, lam: f64) -> bool {
         let n = self.d.n;
         let v = vec![1.0 / n as f64; n];
@@ -383,6 +601,7 @@ impl<'a> Solver<'a> {
     }
 
     /// Outer quadratic approximation with step halving on the penalised objective.
+    #[inline(always)]
     fn solve_binomial(&mut self, lam: f64) -> bool {
         let n = self.d.n;
         let nf = n as f64;
@@ -419,7 +638,8 @@ impl<'a> Solver<'a> {
             for (j, wo) in w_old.iter().enumerate() {
                 let dj = self.w[j] - wo;
                 if dj != 0.0 {
-                    let xv = sq_wdot8(self.d.col(j), &v);
+                    // only strong features move; cd_weighted stored Σ x_ij² v_i for them
+                    let xv = self.xv[j];
                     dlx = dlx.max(xv * dj * dj);
                 }
             }
@@ -431,6 +651,7 @@ impl<'a> Solver<'a> {
         false
     }
 
+    #[inline(always)]
     fn recompute_eta(&mut self) {
         self.eta.iter_mut().for_each(|e| *e = self.b0);
         for j in 0..self.d.p {
@@ -446,11 +667,18 @@ impl<'a> Solver<'a> {
     /// Coordinate descent on ½ Σ v_i (z_i − b0 − x_iᵀw)² + λ(α‖w‖₁ + (1−α)/2‖w‖²) over the
     /// strong set, with r_i = v_i (z_i − η_i) kept up to date (naive updates). Updates b0, w, η
     /// for the Gaussian family (for binomial η is recomputed by the caller).
+    #[inline(always)]
     fn cd_weighted(&mut self, v: &[f64], r: &mut [f64], lam: f64) -> (bool, usize) {
         let a = self.opts.alpha;
         let (l1, l2) = (lam * a, lam * (1.0 - a));
         let strong: Vec<usize> = (0..self.d.p).filter(|&j| self.strong[j]).collect();
-        let xv: Vec<f64> = strong.iter().map(|&j| sq_wdot8(self.d.col(j), v)).collect();
+        // Σ x_ij² v_i on first need: a zero coefficient with |x_jᵀr| ≤ l1 stays exactly zero
+        // whatever it is, as long as it is known to be > 0 (or l2 > 0) — else 0/0 would be NaN.
+        // It is > 0 when ‖x_j‖² v_min / n (a lower bound of its largest term) cannot underflow.
+        let d = self.d;
+        let mut has_xv = vec![false; strong.len()];
+        let vmin = v.iter().fold(f64::INFINITY, |m, &x| m.min(x));
+        let nf = d.n as f64;
         let sv: f64 = v.iter().sum();
         let mut passes = 0;
         let mut full = true; // full pass over the strong set, else over the active subset
@@ -469,21 +697,42 @@ impl<'a> Solver<'a> {
                 }
                 dlx = dlx.max(sv * d0 * d0);
             }
+            // x_jᵀr of the next feature to visit, fused into the previous update's sweep over r
+            let mut pending: Option<(usize, f64)> = None;
             for (k, &j) in strong.iter().enumerate() {
                 let wj = self.w[j];
                 if !full && wj == 0.0 {
                     continue;
                 }
-                let xj = self.d.col(j);
-                let g = dot8(xj, r) + xv[k] * wj;
-                let new = soft(g, l1) / (xv[k] + l2);
+                let xj = d.col(j);
+                let xr = match pending.take() {
+                    Some((q, xr)) if q == k => xr,
+                    _ => dot8_fast(xj, r),
+                };
+                let cn = self.colnorm[j];
+                if wj == 0.0 && xr.abs() <= l1 && (l2 > 0.0 || cn * cn * vmin > 1e-280 * nf) {
+                    continue; // soft(x_jᵀr + 0, l1) = 0 and 0 / (xv + l2) = 0 = w_j
+                }
+                if !has_xv[k] {
+                    has_xv[k] = true;
+                    self.xv[j] = sq_wdot8_fast(xj, v);
+                }
+                let xvk = self.xv[j];
+                let g = xr + xvk * wj;
+                let new = soft(g, l1) / (xvk + l2);
                 if new != wj {
                     let dj = new - wj;
                     self.w[j] = new;
-                    for ((ri, x), vi) in r.iter_mut().zip(xj).zip(v) {
-                        *ri -= dj * x * vi;
+                    // r is unchanged until the next visited feature (later ones keep their w)
+                    match (k + 1..strong.len()).find(|&q| full || self.w[strong[q]] != 0.0) {
+                        Some(q) => pending = Some((q, axpy_dot8(r, dj, xj, v, d.col(strong[q])))),
+                        None => {
+                            for ((ri, x), vi) in r.iter_mut().zip(xj).zip(v) {
+                                *ri -= dj * x * vi;
+                            }
+                        }
                     }
-                    dlx = dlx.max(xv[k] * dj * dj);
+                    dlx = dlx.max(xvk * dj * dj);
                 }
             }
             if dlx < self.opts.tol {

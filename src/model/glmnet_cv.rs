@@ -9,11 +9,15 @@
 //! λ_min = the largest λ whose cvm equals the minimum; λ_1se = the largest λ with
 //! cvm ≤ cvm[min] + cvsd[min]. Must not refit on all rows (call `enet_path` for that).
 //! Folds are fitted in parallel (rayon); results are combined in fold order, so they do not
-//! depend on the number of threads.
-use super::glmnet::{check_inputs, enet_path, EnetOptions, EnetPath, Family};
+//! depend on the number of threads. X is validated once; each fold's design is built from its
+//! rows directly, and held-out predictions skip zero coefficients (bit-identical to the dense
+//! product, see `predict_rows`).
+use super::glmnet::{
+    check_binomial_y, check_inputs, check_options, path_on_design, Design, EnetOptions, EnetPath, Family,
+};
 use super::logistic::softplus;
 use super::ModelError;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 
 /// How per-fold losses are combined into cvm / cvsd.
@@ -71,8 +75,33 @@ pub(crate) fn auc(score: &[f64], y: &[f64]) -> f64 {
     (rs - n1 * (n1 + 1.0) / 2.0) / (n1 * n0)
 }
 
-fn select_rows(x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
-    x.select(Axis(0), rows)
+/// η = b0 + x_iᵀw for the given rows of `x` (any layout), equal bit for bit to
+/// `x.select(Axis(0), rows).dot(&w) + b0` — ndarray's row dot product (`unrolled_dot`: eight
+/// lane sums over the first 8⌊p/8⌋ columns, lanes combined as ((0 + (l0 + l4)) + (l1 + l5)) +
+/// …, then the tail in order) — but skipping w_j = 0: a lane that starts at +0 and adds only
+/// ±0 products stays +0, and adding ±0 to any other value leaves it unchanged (X is finite).
+fn predict_rows(x: &Array2<f64>, rows: &[usize], w: &[f64], b0: f64) -> Vec<f64> {
+    let nz: Vec<usize> = (0..w.len()).filter(|&j| w[j] != 0.0).collect();
+    let body = w.len() / 8 * 8;
+    let split = nz.partition_point(|&j| j < body);
+    rows.iter()
+        .map(|&i| {
+            let xi = x.row(i);
+            let mut lane = [0.0f64; 8];
+            for &j in &nz[..split] {
+                lane[j % 8] += xi[j] * w[j];
+            }
+            let mut sum = 0.0;
+            sum += lane[0] + lane[4];
+            sum += lane[1] + lane[5];
+            sum += lane[2] + lane[6];
+            sum += lane[3] + lane[7];
+            for &j in &nz[split..] {
+                sum += xi[j] * w[j];
+            }
+            sum * 1.0 + b0
+        })
+        .collect()
 }
 
 /// Run K-fold CV of `enet_path` on the fixed `lambdas` grid; `folds[i]` is row i's fold id.
@@ -105,13 +134,19 @@ pub fn cv_enet_path(
         .map(|&id| -> Result<(Vec<f64>, Vec<f64>, usize, EnetPath), ModelError> {
             let test: Vec<usize> = (0..y.len()).filter(|&i| folds[i] == id).collect();
             let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != id).collect();
-            let (xtr, xte) = (select_rows(x, &train), select_rows(x, &test));
-            let ytr = Array1::from_iter(train.iter().map(|&i| y[i]));
+            let ytr: Vec<f64> = train.iter().map(|&i| y[i]).collect();
             let yte: Vec<f64> = test.iter().map(|&i| y[i]).collect();
-            let path = enet_path(&xtr, &ytr, family, lambdas, opts)?;
+            // what enet_path would check on the fold (X and y are finite: checked above)
+            if train.len() < 2 {
+                return Err(ModelError::Degenerate("need at least 2 rows and 1 column".into()));
+            }
+            check_binomial_y(&ytr, family)?;
+            check_options(lambdas, opts)?;
+            let path = path_on_design(&Design::from_rows(x, &train), ytr, family, lambdas, opts);
             let (mut loss, mut auc_row) = (vec![0.0; nl], vec![f64::NAN; nl]);
             for l in 0..nl {
-                let eta = path.linear_predictor(l, &xte);
+                let coef = path.coef.row(l);
+                let eta = predict_rows(x, &test, coef.as_slice().unwrap_or(&coef.to_vec()), path.intercept[l]);
                 let m = yte.len() as f64;
                 loss[l] = match family {
                     Family::Binomial => {
@@ -120,7 +155,7 @@ pub fn cv_enet_path(
                     Family::Gaussian => eta.iter().zip(&yte).map(|(e, yv)| (yv - e) * (yv - e)).sum::<f64>() / m,
                 };
                 if family == Family::Binomial {
-                    auc_row[l] = auc(eta.as_slice().unwrap_or(&eta.to_vec()), &yte);
+                    auc_row[l] = auc(&eta, &yte);
                 }
             }
             Ok((loss, auc_row, test.len(), path))
@@ -197,4 +232,33 @@ pub fn choose(cvm: &[f64], cvsd: &[f64]) -> (usize, usize) {
     let bound = cvm[imin] + cvsd[imin];
     let i1se = cvm.iter().position(|&v| v <= bound).unwrap_or(imin);
     (imin, i1se)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Axis;
+
+    #[test]
+    fn sparse_prediction_equals_dense_product_bit_for_bit() {
+        let mut state = 99u64;
+        let mut unif = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64 - 0.5
+        };
+        for p in [1usize, 3, 8, 13, 40, 67] {
+            let x = Array2::from_shape_fn((30, p), |_| unif() * 1e3);
+            let xf = x.t().as_standard_layout().t().to_owned();
+            let rows: Vec<usize> = (0..30).filter(|i| i % 3 != 1).collect();
+            for density in [0.0, 0.2, 0.7, 1.0] {
+                let w: Vec<f64> = (0..p).map(|_| if unif() + 0.5 < density { unif() * 1e-3 } else { 0.0 }).collect();
+                for xx in [&x, &xf] {
+                    let dense = xx.select(Axis(0), &rows).dot(&Array1::from(w.clone())) + 0.37;
+                    let sparse = predict_rows(xx, &rows, &w, 0.37);
+                    let bits = |v: &[f64]| v.iter().map(|e| e.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&sparse), bits(dense.as_slice().unwrap()), "p {p} density {density}");
+                }
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! binomial deviance (λ_min or the 1-SE rule), coefficients refitted on all training rows at
 //! that λ. Must be given training rows only (the caller passes a split's `TrainSet` data).
 
-use super::glmnet::{enet_path, lambda_grid, lambda_max, EnetOptions, Family};
+use super::glmnet::{lambda_grid, lambda_max, path_on_design, Design, EnetOptions, Family};
 use super::glmnet_cv::{cv_enet_path, CvAggregation};
 use ndarray::{Array1, Array2};
 
@@ -26,7 +26,8 @@ pub fn lasso_logistic_cv_coefficients(
     let lambdas = lambda_grid(lmax, ratio, N_LAMBDA);
     let cv = cv_enet_path(z, y, Family::Binomial, folds, &lambdas, &opts, CvAggregation::GlmnetWeighted)?;
     let k = if use_min { cv.index_min } else { cv.index_1se };
-    let path = enet_path(z, y, Family::Binomial, &lambdas[..=k], &opts)?;
+    // z, y, α and the grid were validated by the CV: refit without checking them again
+    let path = path_on_design(&Design::new(z), y.to_vec(), Family::Binomial, &lambdas[..=k], &opts);
     Ok(path.coef.row(k).to_owned())
 }
 
