@@ -81,6 +81,7 @@ run cox_rs "$BENCH" coxnet "$WORK/bench.csv"
 run cox_py env OMP_NUM_THREADS=2 "$PY" benches/coxnet_sksurv.py "$WORK/bench.csv"
 
 SEL_RS=$(json sel_rs selection_nested_s); SEL_FIX=$(json sel_py fixed_s); SEL_NEST=$(json sel_py nested_s)
+SEL_NEST10=$(json sel_py nested10_s)
 COX_RS=$(json cox_rs coxnet_cv_s); COX_PY=$(json cox_py coxnet_cv_s)
 pyrad_ver() { "$PYRAD" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
 pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "not installed"; }
@@ -96,6 +97,7 @@ cat >"$OUT" <<MD
 - Python $("$PY" -c 'import platform; print(platform.python_version())'), scikit-learn $(pyver scikit-learn), scikit-survival $(pyver scikit-survival), MIRP $(pyver mirp), numpy $(pyver numpy)
 
 ## Whole default study (\`studies/tace_response.toml\`, release, \`--threads 2\`) — target ≤ 60 s
+
 | run | wall s | to modelling s | modelling s | writing s | peak RSS MB |
 | --- | ---: | ---: | ---: | ---: | ---: |
 | cold (fresh synthetic cohort + extraction) | $(val study_cold.wall) | $(fmt "$COLD_TO") | $(fmt "$COLD_MOD") | $(fmt "$COLD_WR") | $(val study_cold.rss) |
@@ -105,6 +107,7 @@ cat >"$OUT" <<MD
 Warm run reaches modelling in $(fmt "$WARM_TO") s (target ≤ 2 s); metrics.csv identical to the cold run: $WARM_SAME.
 
 The same pipeline in Python (\`benches/study_python.py\`, PyRadiomics $(pyrad_ver pyradiomics-bhklab), scikit-learn $(pyrad_ver scikit-learn); target radstudy ≥ 10× faster). The Python wall excludes synthesis (it reads the cold run's cohort); radstudy's cold wall includes it, its no-cache wall does not.
+
 | run | extraction s | rest s | wall s | ratio / radstudy cold | ratio / radstudy no cache | ratio / radstudy warm | peak RSS MB |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${PYSTUDY_ROWS}
@@ -112,11 +115,13 @@ ${PYSTUDY_ROWS}
 ## Cohort scaling (synthetic, 3 sequences × 2 ROIs × 2 observers, \`--threads 2\`; \`benches/scaling.sh\`)
 Extraction = \`radstudy shard --shard 1/1\` (hash inputs, extract, write tables). CPU = user + sys; compare
 CPU ms / patient across sizes when the machine is shared.
+
 | patients | synth wall s | synth CPU ms / patient | extraction wall s | extraction wall ms / patient | extraction CPU s | extraction CPU ms / patient | extraction peak RSS MB | load average (1 min) before → after |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${SCALE_ROWS}
 
 ## IBSI CT phantom, configurations C–E, one core (taskset, 1 thread)
+
 | | radstudy s | MIRP s | ratio MIRP / radstudy | radstudy rows passed |
 | --- | ---: | ---: | ---: | ---: |
 | C | $(json ibsi_rs C_s) | $(json ibsi_mirp C_s) | $(ratio "$(json ibsi_mirp C_s)" "$(json ibsi_rs C_s)") | $(json ibsi_rs C_passed)/$(json ibsi_rs C_rows) |
@@ -124,14 +129,19 @@ ${SCALE_ROWS}
 | E | $(json ibsi_rs E_s) | $(json ibsi_mirp E_s) | $(ratio "$(json ibsi_mirp E_s)" "$(json ibsi_rs E_s)") | $(json ibsi_rs E_passed)/$(json ibsi_rs E_rows) |
 
 ## Selection chain, 300 × 1,500, 20 × 5-fold repeated CV (2 threads / OMP 2)
-|r| > 0.9 filter → L1 logistic (radstudy: inner 5-fold λ search, rule min) → L2 logistic.
+|r| > 0.9 filter → L1 logistic (radstudy: 50 λ, inner 5-fold CV, rule min) → L2 logistic, in every
+training split (\`benches/selection_sklearn.py\` is the scikit-learn peer; the |r| filter's
+relevance is a vectorised AUC there, equal to \`roc_auc_score\`).
+
 | | seconds | mean CV AUC | ratio peer / radstudy |
 | --- | ---: | ---: | ---: |
 | radstudy (nested λ search) | $SEL_RS | $(json sel_rs mean_repeat_auc) | |
 | scikit-learn, fixed C = 0.1 | $(fmt "$SEL_FIX") | $(json sel_py auc_fixed) | $(ratio "$SEL_FIX" "$SEL_RS") |
-| scikit-learn, nested (LogisticRegressionCV, 50 C, 5-fold) | $(fmt "$SEL_NEST") | $(json sel_py auc_nested) | $(ratio "$SEL_NEST" "$SEL_RS") |
+| scikit-learn, nested (LogisticRegressionCV, 50 C = radstudy's 50 λ, 5-fold) | $(fmt "$SEL_NEST") | $(json sel_py auc_nested) | $(ratio "$SEL_NEST" "$SEL_RS") |
+| scikit-learn, nested (LogisticRegressionCV, its default 10 C, 5-fold) | $(fmt "$SEL_NEST10") | $(json sel_py auc_nested10) | $(ratio "$SEL_NEST10" "$SEL_RS") |
 
 ## LASSO-Cox path (100 λ) + 10-fold CV, 300 × 1,500
+
 | | seconds | ratio scikit-survival / radstudy |
 | --- | ---: | ---: |
 | radstudy (tol 1e-7) | $COX_RS | |
