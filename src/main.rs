@@ -151,7 +151,13 @@ fn main() -> ExitCode {
             radstudy::pipeline::shard::merge(&manifest, &shards, &opts).map(|d| println!("{}", d.display()))
         }
         Command::Extract { image, mask, batch, params, label, out, diagnostics } => {
-            extract(image, mask, batch, params, label, out, diagnostics, cli.timings)
+            extract(image, mask, batch, params, label, out, diagnostics).map(|(secs, n)| {
+                // The extraction itself (reading the files, features, the CSV text), without process
+                // start and parameter parsing — the span PyRadiomics' `execute()` covers.
+                if cli.timings {
+                    eprintln!("timings: extract {secs:.6} s, {n} case(s)");
+                }
+            })
         }
         Command::RunAll { studies, out } => run_all(&studies, &out, &opts, cli.quiet),
         Command::Ibsi { reference } => radstudy::pipeline::ibsi(reference.as_deref()).map(|t| print!("{t}")),
@@ -166,6 +172,7 @@ fn main() -> ExitCode {
 }
 
 /// `radstudy extract`: one case or a batch, CSV to `out` (atomically) or standard output.
+/// Returns the extraction's wall seconds and the number of cases.
 fn extract(
     image: Option<PathBuf>,
     mask: Option<PathBuf>,
@@ -174,8 +181,7 @@ fn extract(
     label: Option<u32>,
     out: Option<PathBuf>,
     diagnostics: bool,
-    timings: bool,
-) -> Result<(), radstudy::pipeline::StudyError> {
+) -> Result<(f64, usize), radstudy::pipeline::StudyError> {
     use radstudy::features::pyrad_batch as pb;
     use radstudy::pipeline::StudyError;
     let p = pb::load_params(params.as_deref()).map_err(StudyError::bad)?;
@@ -189,21 +195,15 @@ fn extract(
             c.label = Some(l);
         }
     }
-    // `--timings`: the extraction itself (reading the files, features, the CSV text), without
-    // process start and parameter parsing — the span PyRadiomics' `execute()` covers.
     let start = std::time::Instant::now();
     let csv = pb::extract_csv(&cases, &p, diagnostics).map_err(StudyError::bad)?;
-    if timings {
-        eprintln!("timings: extract {:.6} s, {} case(s)", start.elapsed().as_secs_f64(), cases.len());
-    }
+    let secs = start.elapsed().as_secs_f64();
     match out {
         Some(path) => radstudy::io_util::write_atomic(&path, csv.as_bytes())
-            .map_err(|e| StudyError::bad(format!("cannot write {}: {e}", path.display()))),
-        None => {
-            print!("{csv}");
-            Ok(())
-        }
+            .map_err(|e| StudyError::bad(format!("cannot write {}: {e}", path.display())))?,
+        None => print!("{csv}"),
     }
+    Ok((secs, cases.len()))
 }
 
 /// `radstudy run-all`: the index is written even when a study fails; the exit code then says so.
