@@ -58,6 +58,33 @@ pub(crate) struct RawVolume {
 /// Inclusive (x, y, z) bounding box and voxel count of a selection (`select_box`).
 pub type Selection = (([usize; 3], [usize; 3]), usize);
 
+/// The bounding box and count of selected voxels, grown one stored (y, z) row at a time.
+pub(crate) struct RowBox {
+    lo: [usize; 3],
+    hi: [usize; 3],
+    count: usize,
+}
+
+impl RowBox {
+    pub(crate) fn new() -> Self {
+        RowBox { lo: [usize::MAX; 3], hi: [0; 3], count: 0 }
+    }
+
+    /// Row `r` (= z·ny + y) held `n` selected voxels, the first at x = `first`, the last at `last`.
+    pub(crate) fn add_row(&mut self, r: usize, ny: usize, (first, last, n): (usize, usize, usize)) {
+        if n > 0 {
+            let (j, k) = (r % ny, r / ny);
+            self.lo = [self.lo[0].min(first), self.lo[1].min(j), self.lo[2].min(k)];
+            self.hi = [self.hi[0].max(last), self.hi[1].max(j), self.hi[2].max(k)];
+            self.count += n;
+        }
+    }
+
+    pub(crate) fn selection(&self) -> Option<Selection> {
+        (self.count > 0).then_some(((self.lo, self.hi), self.count))
+    }
+}
+
 /// (spacing, origin, direction) as stored in `Volume`.
 pub(crate) type Geometry = ([f64; 3], [f64; 3], [[f64; 3]; 3]);
 
@@ -332,7 +359,7 @@ impl RawVolume {
         // Label maps are mostly zero: when zero is not selected, all-zero rows (a vectorised
         // test) need no lookups.
         let zero_unselected = !table[0];
-        let (mut lo, mut hi, mut count) = ([usize::MAX; 3], [0usize; 3], 0usize);
+        let mut bbox = RowBox::new();
         for (r, row) in self.bytes.chunks_exact(nx * size).enumerate() {
             if zero_unselected && row.iter().fold(0u8, |a, &b| a | b) == 0 {
                 continue;
@@ -345,14 +372,9 @@ impl RawVolume {
                     n += 1;
                 }
             }
-            if n > 0 {
-                let (j, k) = (r % ny, r / ny);
-                lo = [lo[0].min(first), lo[1].min(j), lo[2].min(k)];
-                hi = [hi[0].max(last), hi[1].max(j), hi[2].max(k)];
-                count += n;
-            }
+            bbox.add_row(r, ny, (first, last, n));
         }
-        (count > 0).then_some(((lo, hi), count))
+        bbox.selection()
     }
 
     /// The half-open box `lo..hi` (x, y, z; clamped to the volume) as `into_f32` gives it there,

@@ -14,7 +14,7 @@ use flate2::bufread::MultiGzDecoder;
 use ndarray::Array3;
 
 use super::error::{io_error, ImageError};
-use super::raw::{for_each_sample, DType, Selection};
+use super::raw::{for_each_sample, DType, RowBox, Selection};
 use super::volume::Volume;
 
 /// Bytes inflated per buffer fill (whole rows; at least one row).
@@ -194,7 +194,7 @@ impl GzSource {
             return Ok(None);
         }
         let ny = l.shape[1];
-        let (mut lo, mut hi, mut count, mut bad) = ([usize::MAX; 3], [0usize; 3], 0usize, 0usize);
+        let (mut bbox, mut bad) = (RowBox::new(), 0usize);
         let (mut rows, mut bytes) = (Vec::new(), Vec::new());
         self.for_each_row(|r, row| {
             if row.iter().fold(0u8, |a, &b| a | b) == 0 {
@@ -212,14 +212,9 @@ impl GzSource {
                     n += 1;
                 }
             });
-            if n > 0 {
-                let (j, k) = (r % ny, r / ny);
-                lo = [lo[0].min(first), lo[1].min(j), lo[2].min(k)];
-                hi = [hi[0].max(last), hi[1].max(j), hi[2].max(k)];
-                count += n;
-            }
+            bbox.add_row(r, ny, (first, last, n));
         })?;
-        let selection = (count > 0).then_some(((lo, hi), count));
+        let selection = bbox.selection();
         Ok(Some((selection, LabelRows { layout: l.clone(), rows, bytes }, bad)))
     }
 
