@@ -201,16 +201,8 @@ fn norm(a: [f64; 3]) -> f64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn pruned_diameters_equal_all_pairs() {
-        // Pseudo-random vertices (several blocks): the pruned search must find the same maxima.
-        let mut state = 12345u64;
-        let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) % 41) as i64
-        };
-        let v: Vec<[i64; 3]> = (0..500).map(|_| [next(), next(), next()]).collect();
-        let spacing = [2.5, 0.7, 0.9];
+    /// Every pair of vertices (half-voxel units), the definition the pruned search must match.
+    fn all_pairs_diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
         let half = spacing.map(|s| 0.5 * s);
         let mut brute = [0.0f64; 4];
         for (i, p) in v.iter().enumerate() {
@@ -225,7 +217,20 @@ mod tests {
                 brute[3] = brute[3].max(dist);
             }
         }
-        assert_eq!(diameters(&v, spacing), brute.map(f64::sqrt));
+        brute.map(f64::sqrt)
+    }
+
+    #[test]
+    fn pruned_diameters_equal_all_pairs() {
+        // Pseudo-random vertices (several blocks): the pruned search must find the same maxima.
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % 41) as i64
+        };
+        let v: Vec<[i64; 3]> = (0..500).map(|_| [next(), next(), next()]).collect();
+        let spacing = [2.5, 0.7, 0.9];
+        assert_eq!(diameters(&v, spacing), all_pairs_diameters(&v, spacing));
     }
 
     #[test]
@@ -238,21 +243,7 @@ mod tests {
         };
         let v: Vec<[i64; 3]> = (0..1500).map(|_| [next(3), next(97), next(89)]).collect();
         let spacing = [5.0, 0.626_953_1, 0.626_953_1];
-        let half = spacing.map(|s| 0.5 * s);
-        let mut brute = [0.0f64; 4];
-        for (i, p) in v.iter().enumerate() {
-            for q in &v[i + 1..] {
-                let d: [f64; 3] = std::array::from_fn(|k| (p[k] - q[k]) as f64 * half[k]);
-                let dist = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                for k in 0..3 {
-                    if p[k] == q[k] {
-                        brute[k] = brute[k].max(dist);
-                    }
-                }
-                brute[3] = brute[3].max(dist);
-            }
-        }
-        assert_eq!(diameters(&v, spacing), brute.map(f64::sqrt));
+        assert_eq!(diameters(&v, spacing), all_pairs_diameters(&v, spacing));
     }
 
     #[test]

@@ -302,24 +302,7 @@ fn python_float_str(x: f64) -> String {
 /// LoG images for each sigma, skipping the sigmas (and images) PyRadiomics skips: none when
 /// an axis has < 4 voxels; a sigma when some axis has size < ceil(sigma/spacing) + 1.
 pub fn log_images(image: &Volume<f32>, sigma_mm: &[f64]) -> Result<Vec<(String, Volume<f32>)>, FilterError> {
-    if sigma_mm.is_empty() {
-        return Err(FilterError::InvalidSetting("LoG needs at least one sigma (PyRadiomics yields nothing)".into()));
-    }
-    if let Some(s) = sigma_mm.iter().find(|s| !s.is_finite() || **s <= 0.0) {
-        return Err(FilterError::InvalidSetting(format!("LoG sigma must be a positive number of mm, got {s}")));
-    }
-    let shape = image.shape();
-    if shape.iter().any(|&n| n < 4) {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for &sigma in sigma_mm {
-        let fits = (0..3).all(|a| shape[a] as f64 >= (sigma / image.spacing[a]).ceil() + 1.0);
-        if fits {
-            out.push((log_name(sigma), laplacian_of_gaussian(image, sigma)?));
-        }
-    }
-    Ok(out)
+    per_sigma(image, sigma_mm, |sigma| laplacian_of_gaussian(image, sigma))
 }
 
 /// `log_images` on the inclusive (x, y, z) box `bbox` only (bbox-shaped f32 arrays), with the
@@ -329,6 +312,15 @@ pub fn log_images_box(
     sigma_mm: &[f64],
     bbox: ([usize; 3], [usize; 3]),
 ) -> Result<Vec<(String, Array3<f32>)>, FilterError> {
+    per_sigma(image, sigma_mm, |sigma| laplacian_of_gaussian_box(image, sigma, bbox))
+}
+
+/// PyRadiomics' sigma checks and skipping rules around one LoG computation per kept sigma.
+fn per_sigma<T>(
+    image: &Volume<f32>,
+    sigma_mm: &[f64],
+    log: impl Fn(f64) -> Result<T, FilterError>,
+) -> Result<Vec<(String, T)>, FilterError> {
     if sigma_mm.is_empty() {
         return Err(FilterError::InvalidSetting("LoG needs at least one sigma (PyRadiomics yields nothing)".into()));
     }
@@ -343,7 +335,7 @@ pub fn log_images_box(
     for &sigma in sigma_mm {
         let fits = (0..3).all(|a| shape[a] as f64 >= (sigma / image.spacing[a]).ceil() + 1.0);
         if fits {
-            out.push((log_name(sigma), laplacian_of_gaussian_box(image, sigma, bbox)?));
+            out.push((log_name(sigma), log(sigma)?));
         }
     }
     Ok(out)
