@@ -199,6 +199,26 @@ pub fn x_axis_height(has_title: bool) -> f64 {
     TICK_LENGTH + GAP + TICK_LABEL_SIZE + title + GAP
 }
 
+/// The plot area of a figure with both axis titles, `margin` from the figure's edges: about 6
+/// ticks per range, room for the y tick labels on the left, `right` more pixels free on the right
+/// (for end labels) and the x tick labels below; the grid is drawn. Returns the frame and the x and y ticks for the axes.
+pub fn grid_frame<DB: DrawingBackend>(
+    canvas: &Canvas<DB>,
+    (w, h): (f64, f64),
+    margin: f64,
+    (top, right): (f64, f64),
+    xr: (f64, f64),
+    yr: (f64, f64),
+) -> Result<(Frame, Vec<Tick>, Vec<Tick>), PlotError> {
+    let x_ticks = nice_ticks(xr.0, xr.1, 6);
+    let y_ticks = nice_ticks(yr.0, yr.1, 6);
+    let left = margin + y_axis_width(canvas, &y_ticks, true)?;
+    let rect = Rect { x0: left, y0: top, x1: w - margin - right, y1: h - margin - x_axis_height(true) };
+    let frame = Frame::new(rect, xr, yr);
+    draw_grid(canvas, &frame, &x_ticks, &y_ticks)?;
+    Ok((frame, x_ticks, y_ticks))
+}
+
 /// Light grid lines at the given x and y ticks.
 pub fn draw_grid<DB: DrawingBackend>(
     canvas: &Canvas<DB>,

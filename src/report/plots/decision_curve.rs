@@ -3,9 +3,7 @@
 //! Must not compute net benefit — all curves are inputs.
 use plotters::prelude::DrawingBackend;
 
-use super::axes::{
-    draw_grid, draw_x_axis, draw_y_axis, finite_range, nice_ticks, padded, x_axis_height, y_axis_width, Frame, Rect,
-};
+use super::axes::{draw_x_axis, draw_y_axis, finite_range, grid_frame, padded};
 use super::canvas::{render_figure, Canvas};
 use super::legend::{draw_legend, sample_path, Corner, Glyph, LegendEntry};
 use super::style::{series_color, BLACK, CURVE_WIDTH, REFERENCE_GREY, REFERENCE_WIDTH};
@@ -65,13 +63,7 @@ fn draw<DB: DrawingBackend>(
     let best = v_hi.max(0.01);
     let floor = v_lo.max(-0.2 * best).min(0.0);
     let yr = (floor - 0.04 * best, best * 1.06);
-    let x_ticks = nice_ticks(xr.0, xr.1, 6);
-    let y_ticks = nice_ticks(yr.0, yr.1, 6);
-
-    let left = MARGIN + y_axis_width(canvas, &y_ticks, true)?;
-    let rect = Rect { x0: left, y0: top, x1: w - MARGIN - 50.0, y1: h - MARGIN - x_axis_height(true) };
-    let frame = Frame::new(rect, xr, yr);
-    draw_grid(canvas, &frame, &x_ticks, &y_ticks)?;
+    let (frame, x_ticks, y_ticks) = grid_frame(canvas, (w, h), MARGIN, (top, 50.0), xr, yr)?;
 
     let curve = |v: &[f64]| -> Vec<(f64, f64)> { thresholds.iter().copied().zip(v.iter().copied()).collect() };
     let mut obstacles = Vec::new();

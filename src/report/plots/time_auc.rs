@@ -3,7 +3,7 @@
 //! point is an input.
 use plotters::prelude::DrawingBackend;
 
-use super::axes::{draw_grid, draw_x_axis, draw_y_axis, nice_ticks, padded, x_axis_height, y_axis_width, Frame, Rect};
+use super::axes::{draw_x_axis, draw_y_axis, grid_frame, padded};
 use super::canvas::{render_figure, Canvas, Marker};
 use super::legend::{draw_legend, sample_path, Corner, Glyph, LegendEntry};
 use super::style::{series_color, CURVE_WIDTH, REFERENCE_GREY, REFERENCE_WIDTH};
@@ -43,12 +43,7 @@ fn draw<DB: DrawingBackend>(
     let a_lo = pts.iter().map(|p| p.1).fold(0.5f64, f64::min);
     let xr = padded(t_lo, t_hi.max(t_lo + 1.0), 0.04);
     let yr = padded(a_lo, 1.0, 0.04);
-    let x_ticks = nice_ticks(xr.0, xr.1, 6);
-    let y_ticks = nice_ticks(yr.0, yr.1, 6);
-    let left = MARGIN + y_axis_width(canvas, &y_ticks, true)?;
-    let rect = Rect { x0: left, y0: top, x1: w - MARGIN - 50.0, y1: h - MARGIN - x_axis_height(true) };
-    let frame = Frame::new(rect, xr, yr);
-    draw_grid(canvas, &frame, &x_ticks, &y_ticks)?;
+    let (frame, x_ticks, y_ticks) = grid_frame(canvas, (w, h), MARGIN, (top, 50.0), xr, yr)?;
     let chance = [frame.px((xr.0, 0.5)), frame.px((xr.1, 0.5))];
     canvas.dashed(&chance, REFERENCE_GREY, REFERENCE_WIDTH, 30.0, 20.0)?;
     let mut obstacles = Vec::new();
