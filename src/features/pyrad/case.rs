@@ -29,8 +29,16 @@ pub fn extract_case(
     let settings = &params.settings;
     let prepared = prepare(image, mask_labels, settings)?;
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
-    // The filters' f32 input, converted once and only when some filter runs.
+    // The filters' f32 input: the input image when preprocessing left it as it was, else
+    // converted once and only when some filter runs.
     let base_f32 = std::cell::OnceCell::new();
+    let filter_input = || {
+        if prepared.image_is_input {
+            image
+        } else {
+            base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32)))
+        }
+    };
     // The original ROI, cropped once; filtered images reuse its mask (same grid and box).
     let original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
     for (type_name, custom) in &params.image_types {
@@ -50,11 +58,7 @@ pub fn extract_case(
         let images = if let FilterSpec::Lbp3d(p) = &spec {
             lbp3d_box(&prepared.image, &prepared.texture_mask, p, lbp3d_sample_type(image, settings), prepared.bbox)
         } else {
-            apply_box(
-                base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32))),
-                &spec,
-                prepared.bbox,
-            )
+            apply_box(filter_input(), &spec, prepared.bbox)
         }
         .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         for (name, filtered) in images {

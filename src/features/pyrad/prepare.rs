@@ -23,6 +23,9 @@ pub struct Prepared {
     pub bbox: BBox,
     /// `diagnostics_*` entries (name, value as PyRadiomics prints it).
     pub diagnostics: Vec<(String, String)>,
+    /// `image` is the input image itself, widened to f64 (no normalisation, resampling or
+    /// cropping): the filters can take the f32 input as it is.
+    pub image_is_input: bool,
 }
 
 /// Run PyRadiomics' preprocessing. `mask_labels` is the raw label map (voxels equal to
@@ -116,7 +119,8 @@ pub fn prepare(
             diag_mask(&mut diagnostics, "resegmented", &MaskStats::of(&texture_mask));
         }
     }
-    Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics })
+    let image_is_input = !settings.preCrop && !settings.normalize && !resampling;
+    Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics, image_is_input })
 }
 
 /// A label map value as PyRadiomics casts it to UInt32 (NaN and negatives are 0).
