@@ -202,26 +202,56 @@ pub fn wavelet_images_box(
 }
 
 /// "Valid" correlation along `axis` (the axis shrinks by F-1): `out[o] = Σ_j f[j] in[o+F-1-j]`,
-/// summed in ascending j, the same products and order as `swt_line`.
+/// summed in ascending j from +0, the same products and order as `swt_line`. Along axes 0
+/// and 1 whole planes / rows are accumulated tap by tap (contiguous, vectorisable); every
+/// output voxel still sees its own sum in the same order.
 fn valid_axis(src: &Array3<f64>, axis: usize, f: &[f64]) -> Array3<f64> {
     let nf = f.len();
-    let mut dim = [src.shape()[0], src.shape()[1], src.shape()[2]];
+    let src = src.as_standard_layout();
+    let sl = src.as_slice().expect("standard layout is contiguous");
+    let d = [src.shape()[0], src.shape()[1], src.shape()[2]];
+    let mut dim = d;
     dim[axis] -= nf - 1;
-    let mut dst = Array3::<f64>::zeros(dim);
-    let mut line = vec![0.0; src.shape()[axis]];
-    Zip::from(src.lanes(Axis(axis))).and(dst.lanes_mut(Axis(axis))).for_each(|inp, mut out| {
-        for (l, &v) in line.iter_mut().zip(inp.iter()) {
-            *l = v;
-        }
-        for (o, y) in out.iter_mut().enumerate() {
-            let mut sum = 0.0;
-            for (j, &fj) in f.iter().enumerate() {
-                sum += fj * line[o + nf - 1 - j];
+    let mut out = vec![0.0f64; dim[0] * dim[1] * dim[2]];
+    // `acc[k] += f[j] · src[start + (F-1-j)·stride + k]` for each tap, ascending j: per voxel
+    // the order of `swt_line`.
+    let taps = |acc: &mut [f64], start: usize, stride: usize| {
+        for (j, &fj) in f.iter().enumerate() {
+            let (at, n) = (start + (nf - 1 - j) * stride, acc.len());
+            for (a, &v) in acc.iter_mut().zip(&sl[at..at + n]) {
+                *a += fj * v;
             }
-            *y = sum;
         }
-    });
-    dst
+    };
+    match axis {
+        0 => {
+            let plane = d[1] * d[2];
+            for (o, acc) in out.chunks_exact_mut(plane).enumerate() {
+                taps(acc, o * plane, plane);
+            }
+        }
+        1 => {
+            let (row, rows_in, rows_out) = (d[2], d[1], dim[1]);
+            for (z, slab) in out.chunks_exact_mut(rows_out * row).enumerate() {
+                let base = z * rows_in * row;
+                for (o, acc) in slab.chunks_exact_mut(row).enumerate() {
+                    taps(acc, base + o * row, row);
+                }
+            }
+        }
+        _ => {
+            for (line, dst) in sl.chunks_exact(d[2]).zip(out.chunks_exact_mut(dim[2])) {
+                for (o, y) in dst.iter_mut().enumerate() {
+                    let mut sum = 0.0;
+                    for (j, &fj) in f.iter().enumerate() {
+                        sum += fj * line[o + nf - 1 - j];
+                    }
+                    *y = sum;
+                }
+            }
+        }
+    }
+    Array3::from_shape_vec(dim, out).expect("buffer matches the shape")
 }
 
 fn take_approximation(bands: Vec<(String, Array3<f64>)>) -> Array3<f64> {
