@@ -129,11 +129,13 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
     let (mut ac, mut cp, mut cs, mut ct, mut con, mut ss) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut sigx, mut sigy, mut corm, mut ene, mut hxy, mut hxy1, mut hxy2) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     let mut maxp = f64::NEG_INFINITY;
+    let lg = log2_products(&px, &py);
     for i in 0..n {
         for j in 0..n {
             let v = at(i, j);
             let pp = px[i] * py[j];
-            hxy2 -= pp * (pp + EPS).log2();
+            let lpp = lg[i * n + j];
+            hxy2 -= pp * lpp;
             if v == 0.0 {
                 // Every other term is ±0 here; adding ±0 to a sum that starts at +0 changes
                 // nothing, so skipping them keeps the result bit for bit.
@@ -154,7 +156,7 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
             corm += v * (gi - ux) * (gj - uy);
             ene += v * v;
             hxy -= v * (v + EPS).log2();
-            hxy1 -= v * (pp + EPS).log2();
+            hxy1 -= v * lpp;
             maxp = maxp.max(v);
         }
     }
@@ -204,6 +206,29 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
         se,
         ss,
     ]
+}
+
+/// log2(px(i)·py(j) + ε) for every (i, j), row-major. With equal marginals (a symmetrical
+/// GLCM) the table is symmetric — px(i)·px(j) is the same product either way round — so
+/// only the lower triangle is evaluated (the same values, half the log2 calls).
+fn log2_products(px: &[f64], py: &[f64]) -> Vec<f64> {
+    let n = px.len();
+    let mut lg = vec![0.0; n * n];
+    let symmetric = px.iter().zip(py).all(|(a, b)| a.to_bits() == b.to_bits());
+    for i in 0..n {
+        let upto = if symmetric { i + 1 } else { n };
+        for j in 0..upto {
+            lg[i * n + j] = (px[i] * py[j] + EPS).log2();
+        }
+    }
+    if symmetric {
+        for i in 0..n {
+            for j in (i + 1)..n {
+                lg[i * n + j] = lg[j * n + i];
+            }
+        }
+    }
+    lg
 }
 
 /// Maximal correlation coefficient: √(second largest eigenvalue) of
