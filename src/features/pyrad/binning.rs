@@ -77,15 +77,15 @@ fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Disc
     }
     let edges = bin_edges(&values, settings)?;
     let mut levels = Array3::<i32>::zeros(roi.image.raw_dim());
-    let mut present = Vec::new();
+    // Levels are bin indices 0..=edges.len(): mark the ones present.
+    let mut seen = vec![false; edges.len() + 1];
     for ((l, &v), &m) in levels.iter_mut().zip(roi.image.iter()).zip(roi.mask.iter()) {
         if m {
             *l = digitize(v, &edges);
-            present.push(*l);
+            seen[*l as usize] = true;
         }
     }
-    present.sort_unstable();
-    present.dedup();
+    let present: Vec<i32> = (0..seen.len()).filter(|&k| seen[k]).map(|k| k as i32).collect();
     let ng = *present.last().expect("non-empty ROI");
     Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng })
 }
@@ -108,8 +108,14 @@ impl Padded {
         let dims = size.map(|n| n + 2 * pad);
         let strides = [dims[1] * dims[2], dims[2]];
         let mut levels = vec![0i32; dims[0] * dims[1] * dims[2]];
-        for ((z, y, x), &l) in d.levels.indexed_iter() {
-            levels[(z + pad) * strides[0] + (y + pad) * strides[1] + x + pad] = l;
+        // Copy whole x rows (the levels are built in standard layout).
+        for (r, row) in d.levels.rows().into_iter().enumerate() {
+            let at = (r / size[1] + pad) * strides[0] + (r % size[1] + pad) * strides[1] + pad;
+            let dst = &mut levels[at..at + size[2]];
+            match row.as_slice() {
+                Some(src) => dst.copy_from_slice(src),
+                None => dst.iter_mut().zip(row.iter()).for_each(|(a, &b)| *a = b),
+            }
         }
         Padded { levels, size, pad, strides }
     }

@@ -11,6 +11,10 @@ use super::settings::PyradSettings;
 use super::{nanmean, PyradError};
 
 /// Run-length matrices `[angle][level_pos · nr + (length − 1)]`.
+///
+/// Each line is walked without a data-dependent branch: a run end writes its matrix index to
+/// `ends` and advances the write position only when a run really ended, and the counts are
+/// tallied afterwards as integers (any order gives the same exact counts).
 fn run_matrices(
     levels: &ndarray::Array3<i32>,
     mask: &ndarray::Array3<bool>,
@@ -18,17 +22,27 @@ fn run_matrices(
     pos: &[usize],
     ngp: usize,
     nr: usize,
-) -> Vec<Vec<f64>> {
+) -> Result<Vec<Vec<f64>>, PyradError> {
     let sh = levels.shape();
     let size = [sh[0] as i64, sh[1] as i64, sh[2] as i64];
-    // Flat (z, y, x) grey-level positions + 1, 0 outside the ROI (the mask is exactly the
-    // non-zero levels).
-    let flat: Vec<usize> =
-        levels.iter().zip(mask.iter()).map(|(&l, &m)| if m && l != 0 { pos[l as usize] + 1 } else { 0 }).collect();
+    let cells = ngp * nr;
+    let too_big =
+        || PyradError::Feature { class: "glrlm", msg: format!("run-length matrix of {cells} cells is too large") };
+    u32::try_from(cells + 1).map_err(|_| too_big())?;
+    // Flat (z, y, x) codes: level_pos · nr + 1 inside the ROI (the mask is exactly the non-zero
+    // levels), 0 outside; a run of length rl ending on code c counts in cell c − 1 + rl − 1.
+    let flat: Vec<u32> = levels
+        .iter()
+        .zip(mask.iter())
+        .map(|(&l, &m)| if m && l != 0 { (pos[l as usize] * nr + 1) as u32 } else { 0 })
+        .collect();
     let strides = [size[1] * size[2], size[2], 1];
+    // Run ends of one direction (at most one per voxel) plus one slot for the last unused write.
+    let mut ends = vec![0u32; flat.len() + 1];
+    let mut counts = vec![0u32; cells];
     let mut out = Vec::with_capacity(offsets.len());
     for off in offsets {
-        let mut p = vec![0.0; ngp * nr];
+        let mut n_ends = 0usize;
         let mut multi = false;
         let step = (0..3).map(|k| off[k] * strides[k]).sum::<i64>() as isize;
         // A voxel starts a line when stepping back by `off` leaves the box along some axis.
@@ -39,44 +53,32 @@ fn run_matrices(
             o if o > 0 => (size[k] - 1 - c) / o,
             o => c / -o,
         };
+        // The x of line starts in a row that starts no line by its z or y.
+        let x_starts = match off[2] {
+            o if o > 0 => 0..o.min(size[2]),
+            o if o < 0 => (size[2] + o).max(0)..size[2],
+            _ => 0..0,
+        };
         for z in 0..size[0] {
             let (sz, lz) = (starts_at(0, z), left(0, z));
             for y in 0..size[1] {
                 let (sy, ly) = (sz || starts_at(1, y), lz.min(left(1, y)));
-                for x in 0..size[2] {
-                    if !(sy || starts_at(2, x)) {
-                        continue; // not the first voxel of its line
-                    }
-                    let start = [z, y, x];
-                    // Voxels on the line from `start` inside the box.
+                let xs = if sy { 0..size[2] } else { x_starts.clone() };
+                for x in xs {
+                    // Voxels on the line from (z, y, x) inside the box.
                     let steps = ly.min(left(2, x)) + 1;
-                    let mut at = (0..3).map(|k| start[k] * strides[k]).sum::<i64>() as usize;
-                    // Current run: grey-level position + 1 (0: none) and its length.
-                    let (mut cur, mut rl) = (0usize, 0usize);
-                    let mut elements = 0usize;
-                    for t in 0..steps {
-                        if t > 0 {
-                            at = at.wrapping_add_signed(step);
-                        }
-                        let g = flat[at];
-                        elements += usize::from(g != 0);
-                        if g == cur {
-                            rl += 1;
-                        } else {
-                            if cur != 0 {
-                                p[(cur - 1) * nr + rl - 1] += 1.0;
-                            }
-                            cur = g;
-                            rl = 1;
-                        }
-                    }
-                    if cur != 0 {
-                        p[(cur - 1) * nr + rl - 1] += 1.0;
-                    }
+                    let at = (z * strides[0] + y * strides[1] + x) as usize;
+                    let elements;
+                    (n_ends, elements) = walk_line(&flat, at, step, steps as usize, &mut ends, n_ends);
                     multi |= elements > 1;
                 }
             }
         }
+        for &e in &ends[..n_ends] {
+            counts[e as usize] += 1;
+        }
+        let mut p: Vec<f64> = counts.iter().map(|&c| f64::from(c)).collect();
+        counts.fill(0);
         if !multi {
             for g in 0..ngp {
                 p[g * nr] = 0.0;
@@ -84,7 +86,29 @@ fn run_matrices(
         }
         out.push(p);
     }
-    out
+    Ok(out)
+}
+
+/// Walk the line of `steps` voxels from flat index `at` by `step`, writing the matrix cell of
+/// each run end to `ends` from position `n`. Returns the new `n` and the line's ROI voxels.
+#[inline(never)]
+fn walk_line(flat: &[u32], mut at: usize, step: isize, steps: usize, ends: &mut [u32], mut n: usize) -> (usize, usize) {
+    // Code of the previous voxel (0: none) and the cell its run counts in if it ends there.
+    let (mut prev, mut cell) = (0u32, 0u32);
+    let mut elements = 0usize;
+    for _ in 0..steps {
+        let g = flat[at];
+        at = at.wrapping_add_signed(step);
+        elements += usize::from(g != 0);
+        let changed = g != prev;
+        ends[n] = cell;
+        n += usize::from(changed & (prev != 0));
+        cell = if changed { g.wrapping_sub(1) } else { cell.wrapping_add(1) };
+        prev = g;
+    }
+    ends[n] = cell;
+    n += usize::from(prev != 0);
+    (n, elements)
 }
 
 fn weight(norm: &str, off: &[i64; 3], spacing: [f64; 3]) -> f64 {
@@ -112,7 +136,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         pos[g as usize] = k;
     }
     let ngp = d.gray_levels.len();
-    let mut mats = run_matrices(&d.levels, &d.mask, &offsets, &pos, ngp, nr);
+    let mut mats = run_matrices(&d.levels, &d.mask, &offsets, &pos, ngp, nr)?;
     if let Some(norm) = &settings.weightingNorm {
         let mut sum = vec![0.0; ngp * nr];
         for (p, off) in mats.iter().zip(&offsets) {
@@ -159,7 +183,13 @@ fn angle_features(p: &[f64], iv: &[f64], nr: usize) -> [f64; 16] {
     let total: f64 = p.iter().sum();
     let n = if total == 0.0 { f64::NAN } else { total };
     let pg: Vec<f64> = (0..ng).map(|g| p[g * nr..(g + 1) * nr].iter().sum()).collect();
-    let pr: Vec<f64> = (0..nr).map(|j| (0..ng).map(|g| p[g * nr + j]).sum()).collect();
+    // Column sums, each still added in level order (rows outer for contiguous reads).
+    let mut pr = vec![0.0; nr];
+    for row in p.chunks_exact(nr) {
+        for (s, &v) in pr.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
     let jv = |j: usize| (j + 1) as f64;
     let np: f64 = pr.iter().enumerate().map(|(j, v)| v * jv(j)).sum();
     let ui: f64 = (0..ng).map(|g| pg[g] / n * iv[g]).sum();
@@ -171,6 +201,10 @@ fn angle_features(p: &[f64], iv: &[f64], nr: usize) -> [f64; 16] {
         let i2 = iv[g] * iv[g];
         for j in 0..nr {
             let v = p[g * nr + j];
+            // A zero cell adds ±0.0 to sums started at +0.0 (levels are ≥ 1: no 0/0).
+            if v == 0.0 {
+                continue;
+            }
             let j2 = jv(j) * jv(j);
             let pn = v / n;
             re -= pn * (pn + f64::EPSILON).log2();
@@ -179,6 +213,9 @@ fn angle_features(p: &[f64], iv: &[f64], nr: usize) -> [f64; 16] {
             lrlg += v * j2 / i2;
             lrhg += v * j2 * i2;
         }
+    }
+    if total == 0.0 {
+        re = f64::NAN; // every skipped cell would have added 0 · log2(ε) / NaN
     }
     [
         pg.iter().map(|v| v * v).sum::<f64>() / n,

@@ -10,32 +10,38 @@ use super::PyradError;
 
 /// Zones as (grey level position, size): flood fill on the flat levels padded by one voxel of
 /// level 0 (outside the ROI), so neighbours need no bounds checks; a visited voxel is set to 0.
+/// The neighbour test has no data-dependent branch: every neighbour is written to the stack
+/// top, the top advances (and the neighbour is cleared) only when it joins the zone.
 fn zones(d: &super::binning::Discretised, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, usize)> {
-    let pd = Padded::new(d, 1);
+    let mut pd = Padded::new(d, 1);
     let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
     let [nz, ny, nx] = pd.size;
-    let mut lv = pd.levels.clone();
+    let mut lv = std::mem::take(&mut pd.levels);
     let mut out = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
+    // Each voxel is pushed at most once, plus one slot for the last unused write.
+    let mut stack = vec![0usize; lv.len() + 1];
     for z in 0..nz {
         for y in 0..ny {
-            for x in 0..nx {
-                let i = pd.index(z, y, x);
+            let row = pd.index(z, y, 0);
+            for i in row..row + nx {
                 let gl = lv[i];
                 if gl == 0 {
                     continue;
                 }
                 lv[i] = 0;
-                stack.push(i);
-                let mut n = 0usize;
-                while let Some(c) = stack.pop() {
+                stack[0] = i;
+                let (mut top, mut n) = (1usize, 0usize);
+                while top > 0 {
+                    top -= 1;
+                    let c = stack[top];
                     n += 1;
                     for &dd in &disp {
                         let q = c.wrapping_add_signed(dd);
-                        if lv[q] == gl {
-                            lv[q] = 0;
-                            stack.push(q);
-                        }
+                        let h = lv[q];
+                        let join = h == gl;
+                        stack[top] = q;
+                        top += usize::from(join);
+                        lv[q] = h & (i32::from(join) - 1);
                     }
                 }
                 out.push((pos[gl as usize], n));
@@ -56,17 +62,27 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         pos[g as usize] = k;
     }
     let ngp = d.gray_levels.len();
-    let zs = zones(&d, &offsets, &pos);
+    let mut zs = zones(&d, &offsets, &pos);
     let ns = zs.iter().map(|z| z.1).max().unwrap_or(1);
-    let mut p = vec![0.0; ngp * ns];
+    // The size-zone matrix (ngp × ns, mostly zero) as its non-zero cells in row-major order:
+    // (level position, size) sorted, equal pairs counted.
+    zs.sort_unstable();
+    let mut cells: Vec<(usize, usize, f64)> = Vec::new();
     for &(g, n) in &zs {
-        p[g * ns + n - 1] += 1.0;
+        match cells.last_mut() {
+            Some(c) if c.0 == g && c.1 == n - 1 => c.2 += 1.0,
+            _ => cells.push((g, n - 1, 1.0)),
+        }
     }
     let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
-    let pg: Vec<f64> = (0..ngp).map(|g| p[g * ns..(g + 1) * ns].iter().sum()).collect();
-    let ps: Vec<f64> = (0..ns).map(|j| (0..ngp).map(|g| p[g * ns + j]).sum()).collect();
+    // Row and column sums of integer counts: exact in any order.
+    let (mut pg, mut ps) = (vec![0.0; ngp], vec![0.0; ns]);
+    for &(g, j, v) in &cells {
+        pg[g] += v;
+        ps[j] += v;
+    }
     let jv = |j: usize| (j + 1) as f64;
-    let mut nz: f64 = p.iter().sum();
+    let mut nz = zs.len() as f64;
     if nz == 0.0 {
         nz = 1.0;
     }
@@ -77,21 +93,16 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ui: f64 = (0..ngp).map(|g| pg[g] / nz * iv[g]).sum();
     let uj: f64 = (0..ns).map(|j| ps[j] / nz * jv(j)).sum();
     let (mut ze, mut salg, mut sahg, mut lalg, mut lahg) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for g in 0..ngp {
+    // Zero cells add +0.0 and are skipped, as before.
+    for &(g, j, v) in &cells {
         let i2 = iv[g] * iv[g];
-        for j in 0..ns {
-            let v = p[g * ns + j];
-            if v == 0.0 {
-                continue;
-            }
-            let j2 = jv(j) * jv(j);
-            let pn = v / nz;
-            ze -= pn * (pn + f64::EPSILON).log2();
-            salg += v / (i2 * j2);
-            sahg += v * i2 / j2;
-            lalg += v * j2 / i2;
-            lahg += v * i2 * j2;
-        }
+        let j2 = jv(j) * jv(j);
+        let pn = v / nz;
+        ze -= pn * (pn + f64::EPSILON).log2();
+        salg += v / (i2 * j2);
+        sahg += v * i2 / j2;
+        lalg += v * j2 / i2;
+        lahg += v * i2 * j2;
     }
     let gln = pg.iter().map(|v| v * v).sum::<f64>();
     let szn = ps.iter().map(|v| v * v).sum::<f64>();

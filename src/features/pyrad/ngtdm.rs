@@ -18,20 +18,35 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let mut count = vec![0.0f64; ng];
     let mut s = vec![0.0f64; ng];
     let (pd, disp) = Padded::for_offsets(&d, &offsets);
-    // Raster (z, y, x) order and offset order as before: the sums round identically.
-    pd.for_each_roi(|at, g| {
-        let (mut c, mut sum) = (0.0f64, 0.0f64);
-        for &o in &disp {
-            let h = pd.levels[at.wrapping_add_signed(o)];
-            if h != 0 {
-                c += 1.0;
-                sum += h as f64;
+    let [nz, ny, nx] = pd.size;
+    let (mut nb_count, mut nb_sum) = (vec![0i32; nx], vec![0i32; nx]);
+    // Row by row: each offset's neighbours are a contiguous slice, so the neighbour counts and
+    // level sums vectorise. They are small integers, exact in f64 in any order, so the
+    // per-level sums (raster order, as before) round identically.
+    for z in 0..nz {
+        for y in 0..ny {
+            let at = pd.index(z, y, 0);
+            let row = &pd.levels[at..at + nx];
+            nb_count.fill(0);
+            nb_sum.fill(0);
+            for &o in &disp {
+                let s = at.wrapping_add_signed(o);
+                let nb = &pd.levels[s..s + nx];
+                for ((c, sum), &h) in nb_count.iter_mut().zip(nb_sum.iter_mut()).zip(nb) {
+                    *c += i32::from(h != 0);
+                    *sum += h;
+                }
+            }
+            for ((&g, &c), &sum) in row.iter().zip(&nb_count).zip(&nb_sum) {
+                if g != 0 {
+                    let (c, sum) = (f64::from(c), f64::from(sum));
+                    let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
+                    count[g as usize - 1] += 1.0;
+                    s[g as usize - 1] += diff;
+                }
             }
         }
-        let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
-        count[g as usize - 1] += 1.0;
-        s[g as usize - 1] += diff;
-    });
+    }
     let keep: Vec<usize> = (0..ng).filter(|&k| count[k] > 0.0).collect();
     let iv: Vec<f64> = keep.iter().map(|&k| (k + 1) as f64).collect();
     let n: Vec<f64> = keep.iter().map(|&k| count[k]).collect();
