@@ -2,6 +2,8 @@
 //! fixed bin width with edges anchored at ⌊min/w⌋·w, or fixed bin count with numpy histogram
 //! edges. This module must not use IBSI's discretisation formulas.
 
+use std::borrow::Cow;
+
 use ndarray::Array3;
 
 use super::roi::RoiArrays;
@@ -58,16 +60,22 @@ pub struct Discretised {
 /// Discretise the ROI with the settings' binWidth / binCount (computed once per ROI and
 /// settings, then copied from the ROI's cache).
 pub fn discretise(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
+    discretised(roi, settings).map(Cow::into_owned)
+}
+
+/// Discretise the ROI as `discretise`, borrowing the ROI's cache when it holds these settings
+/// (the first call fills it) instead of copying it.
+pub fn discretised<'a>(roi: &'a RoiArrays, settings: &PyradSettings) -> Result<Cow<'a, Discretised>, PyradError> {
     let key = (settings.binWidth.to_bits(), settings.binCount);
-    if let Some((k, d)) = roi.binned.get() {
-        if *k == key {
-            return Ok(d.clone());
-        }
+    if roi.binned.get().is_none() {
+        let d = discretise_uncached(roi, settings)?;
+        let _ = roi.binned.set((key, d));
     }
-    let d = discretise_uncached(roi, settings)?;
-    // A cache already holding other settings keeps them; this result is still returned.
-    let _ = roi.binned.set((key, d.clone()));
-    Ok(d)
+    match roi.binned.get() {
+        Some((k, d)) if *k == key => Ok(Cow::Borrowed(d)),
+        // A cache holding other settings keeps them.
+        _ => discretise_uncached(roi, settings).map(Cow::Owned),
+    }
 }
 
 fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
@@ -124,6 +132,17 @@ impl Padded {
     #[inline]
     pub fn index(&self, z: usize, y: usize, x: usize) -> usize {
         (z + self.pad) * self.strides[0] + (y + self.pad) * self.strides[1] + x + self.pad
+    }
+
+    /// Flat index and length of row (z, y) from its first to its last ROI voxel (length 0
+    /// when the row holds none).
+    pub fn roi_span(&self, z: usize, y: usize) -> (usize, usize) {
+        let at = self.index(z, y, 0);
+        let row = &self.levels[at..at + self.size[2]];
+        match (row.iter().position(|&g| g != 0), row.iter().rposition(|&g| g != 0)) {
+            (Some(lo), Some(hi)) => (at + lo, hi + 1 - lo),
+            _ => (at, 0),
+        }
     }
 
     /// Flat displacement of an offset (z, y, x); each |component| must be ≤ the padding.

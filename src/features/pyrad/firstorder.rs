@@ -3,7 +3,7 @@
 //! `voxelArrayShift`; Pearson kurtosis; numpy linear-interpolation percentiles.
 //! This module must not implement IBSI's intensity-histogram variants.
 
-use super::binning::discretise;
+use super::binning::discretised;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -74,15 +74,28 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let stats = order_stats(&x, &ks);
     let at = |k: usize| stats[ks.binary_search(&k).expect("position selected")];
     let percentile = |p: f64| percentile_with(len, p, at);
-    let mean = x.iter().sum::<f64>() / n;
-    let moment = |k: i32| x.iter().map(|v| (v - mean).powi(k)).sum::<f64>() / n;
-    let (m2, m3, m4) = (moment(2), moment(3), moment(4));
-    let energy: f64 = x.iter().map(|v| (v + shift).powi(2)).sum();
+    // Sums in one pass each, every accumulator adding its terms in voxel order from -0.0, as
+    // `Iterator::sum` does: the same roundings, the independent chains overlap.
+    let (mut sum, mut energy) = (-0.0f64, -0.0f64);
+    for &v in &x {
+        sum += v;
+        energy += (v + shift).powi(2);
+    }
+    let mean = sum / n;
+    let (mut s2, mut s3, mut s4, mut sad) = (-0.0f64, -0.0f64, -0.0f64, -0.0f64);
+    for &v in &x {
+        let dv = v - mean;
+        s2 += dv.powi(2);
+        s3 += dv.powi(3);
+        s4 += dv.powi(4);
+        sad += dv.abs();
+    }
+    let (m2, m3, m4) = (s2 / n, s3 / n, s4 / n);
     let voxel_volume: f64 = roi.spacing.iter().product();
     let p10 = percentile(10.0);
     let p90 = percentile(90.0);
     let median = if len % 2 == 1 { at(len / 2) } else { (at(len / 2 - 1) + at(len / 2)) / 2.0 };
-    let mad = x.iter().map(|v| (v - mean).abs()).sum::<f64>() / n;
+    let mad = sad / n;
     let robust: Vec<f64> = x.iter().copied().filter(|&v| v >= p10 && v <= p90).collect();
     let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
     let rmad = robust.iter().map(|v| (v - rmean).abs()).sum::<f64>() / robust.len() as f64;
@@ -90,7 +103,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let variance = m2.sqrt().powi(2);
 
     // Entropy / Uniformity on the discretised ROI.
-    let disc = discretise(roi, settings)?;
+    let disc = discretised(roi, settings)?;
     let mut counts = vec![0usize; disc.ng as usize + 1];
     for (&l, &m) in disc.levels.iter().zip(disc.mask.iter()) {
         if m {

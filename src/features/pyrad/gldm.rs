@@ -4,14 +4,14 @@
 //! This module must not add IBSI's NGLDM-only features.
 
 use super::angles::angles;
-use super::binning::{discretise, Padded};
+use super::binning::{discretised, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
 
 /// All GLDM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
@@ -31,17 +31,25 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     // vectorise; the counts are integers, then added to the matrix in raster order.
     for z in 0..nz {
         for y in 0..ny {
-            let at = pd.index(z, y, 0);
-            let row = &pd.levels[at..at + nx];
+            let (at, n) = pd.roi_span(z, y);
+            let row = &pd.levels[at..at + n];
+            let dep = &mut dep[..n];
             dep.fill(0);
             for &o in &disp {
                 let s = at.wrapping_add_signed(o);
-                let nb = &pd.levels[s..s + nx];
-                for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
-                    *c += u32::from((h != 0) & ((g - h).abs() <= a));
+                let nb = &pd.levels[s..s + n];
+                if a == 0 {
+                    // Same level (ROI voxels have non-zero levels).
+                    for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
+                        *c += u32::from(h == g);
+                    }
+                } else {
+                    for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
+                        *c += u32::from((h != 0) & ((g - h).abs() <= a));
+                    }
                 }
             }
-            for (&g, &c) in row.iter().zip(&dep) {
+            for (&g, &c) in row.iter().zip(dep.iter()) {
                 if g != 0 {
                     p[pos[g as usize] * nd + c as usize] += 1.0;
                 }

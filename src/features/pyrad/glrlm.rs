@@ -5,7 +5,7 @@
 //! This module must not merge directions unless `weightingNorm` asks for it.
 
 use super::angles::angles;
-use super::binning::discretise;
+use super::binning::discretised;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::{nanmean, PyradError};
@@ -158,7 +158,7 @@ fn weight(norm: &str, off: &[i64; 3], spacing: [f64; 3]) -> f64 {
 
 /// All GLRLM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let nr = *sh.iter().max().expect("3D");
     let force = settings.force2D.then_some(settings.force2Ddimension);

@@ -3,57 +3,145 @@
 //! 8 in-plane with force2D). This module must not average over directions (there are none).
 
 use super::angles::angles;
-use super::binning::{discretise, Padded};
+use super::binning::{discretised, Discretised};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
 
-/// Zones as (grey level position, size): flood fill on the flat levels padded by one voxel of
-/// level 0 (outside the ROI), so neighbours need no bounds checks; a visited voxel is set to 0.
-/// The neighbour test has no data-dependent branch: every neighbour is written to the stack
-/// top, the top advances (and the neighbour is cleared) only when it joins the zone.
-fn zones(d: &super::binning::Discretised, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, usize)> {
-    let mut pd = Padded::new(d, 1);
-    let disp: Vec<isize> = offsets.iter().map(|o| pd.displacement(o)).collect();
-    let [nz, ny, nx] = pd.size;
-    let mut lv = std::mem::take(&mut pd.levels);
-    let mut out = Vec::new();
-    // Each voxel is pushed at most once, plus one slot for the last unused write.
-    let mut stack = vec![0usize; lv.len() + 1];
-    for z in 0..nz {
-        for y in 0..ny {
-            let row = pd.index(z, y, 0);
-            for i in row..row + nx {
-                let gl = lv[i];
-                if gl == 0 {
-                    continue;
+/// Zones as (grey level position, size): connected components of equal discretised levels
+/// through `offsets`. Voxels are grouped into runs of one level along x (when the x
+/// neighbours connect), and runs are joined by a union-find with the runs of the earlier
+/// rows the offsets reach (the offsets are bidirectional, so earlier rows see every link).
+fn zones(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, usize)> {
+    let sh = d.levels.shape();
+    let [nz, ny, nx] = [sh[0], sh[1], sh[2]];
+    let levels = d.levels.as_standard_layout();
+    let lv = levels.as_slice().expect("standard layout");
+    let in_row = offsets.contains(&[0, 0, 1]);
+    let runs = row_runs(lv, nz * ny, nx, in_row);
+    let mut parent: Vec<usize> = (0..runs.runs.len()).collect();
+    for (dz, dy, ranges) in earlier_rows(offsets) {
+        for z in 0..nz {
+            let Some(z2) = z.checked_add_signed(dz as isize).filter(|&v| v < nz) else { continue };
+            for y in 0..ny {
+                let Some(y2) = y.checked_add_signed(dy as isize).filter(|&v| v < ny) else { continue };
+                let (a, b) = (runs.row(z * ny + y), runs.row(z2 * ny + y2));
+                for &(lo, hi) in &ranges {
+                    join_rows(&runs.runs, a.clone(), b.clone(), lo, hi, &mut parent);
                 }
-                lv[i] = 0;
-                stack[0] = i;
-                let (mut top, mut n) = (1usize, 0usize);
-                while top > 0 {
-                    top -= 1;
-                    let c = stack[top];
-                    n += 1;
-                    for &dd in &disp {
-                        let q = c.wrapping_add_signed(dd);
-                        let h = lv[q];
-                        let join = h == gl;
-                        stack[top] = q;
-                        top += usize::from(join);
-                        lv[q] = h & (i32::from(join) - 1);
-                    }
-                }
-                out.push((pos[gl as usize], n));
             }
         }
     }
-    out
+    let mut size = vec![0usize; parent.len()];
+    for (i, r) in runs.runs.iter().enumerate() {
+        let root = find(&mut parent, i);
+        size[root] += r.1 - r.0 + 1;
+    }
+    (0..parent.len()).filter(|&i| parent[i] == i).map(|i| (pos[runs.runs[i].2 as usize], size[i])).collect()
+}
+
+/// Runs (first x, last x, level) of the non-zero levels, row by row.
+struct Runs {
+    runs: Vec<(usize, usize, i32)>,
+    /// Index of each row's first run, and the end.
+    row_at: Vec<usize>,
+}
+
+impl Runs {
+    fn row(&self, r: usize) -> std::ops::Range<usize> {
+        self.row_at[r]..self.row_at[r + 1]
+    }
+}
+
+/// Split the `rows` rows of `nx` levels into runs of one non-zero level (single voxels when
+/// x neighbours do not connect).
+fn row_runs(lv: &[i32], rows: usize, nx: usize, in_row: bool) -> Runs {
+    let mut runs = Vec::new();
+    let mut row_at = Vec::with_capacity(rows + 1);
+    for row in lv.chunks_exact(nx.max(1)).take(rows) {
+        row_at.push(runs.len());
+        let mut x = 0;
+        while x < nx {
+            let g = row[x];
+            let s = x;
+            x += 1;
+            if in_row {
+                while x < nx && row[x] == g {
+                    x += 1;
+                }
+            }
+            if g != 0 {
+                runs.push((s, x - 1, g));
+            }
+        }
+    }
+    row_at.resize(rows + 1, runs.len());
+    Runs { runs, row_at }
+}
+
+/// The earlier rows (dz, dy) the offsets reach, each with its x shifts as contiguous ranges.
+fn earlier_rows(offsets: &[[i64; 3]]) -> Vec<(i64, i64, Vec<(i64, i64)>)> {
+    let mut rows: Vec<(i64, i64, Vec<i64>)> = Vec::new();
+    for o in offsets.iter().filter(|o| (o[0], o[1]) < (0, 0)) {
+        match rows.iter_mut().find(|r| (r.0, r.1) == (o[0], o[1])) {
+            Some(r) => r.2.push(o[2]),
+            None => rows.push((o[0], o[1], vec![o[2]])),
+        }
+    }
+    rows.into_iter()
+        .map(|(dz, dy, mut dx)| {
+            dx.sort_unstable();
+            let mut ranges: Vec<(i64, i64)> = Vec::new();
+            for x in dx {
+                match ranges.last_mut() {
+                    Some(r) if r.1 + 1 == x => r.1 = x,
+                    _ => ranges.push((x, x)),
+                }
+            }
+            (dz, dy, ranges)
+        })
+        .collect()
+}
+
+/// Join the runs `a` of one row with the runs `b` of an earlier row they touch: same level
+/// and [first + lo, last + hi] overlapping. Both rows' runs are sorted by x and disjoint, so
+/// the first candidate in `b` only moves forward.
+fn join_rows(
+    runs: &[(usize, usize, i32)],
+    a: std::ops::Range<usize>,
+    b: std::ops::Range<usize>,
+    lo: i64,
+    hi: i64,
+    parent: &mut [usize],
+) {
+    let mut first = b.start;
+    for i in a {
+        let ra = runs[i];
+        let (s, e) = (ra.0 as i64 + lo, ra.1 as i64 + hi);
+        while first < b.end && (runs[first].1 as i64) < s {
+            first += 1;
+        }
+        for (j, rb) in runs[first..b.end].iter().enumerate().take_while(|(_, rb)| rb.0 as i64 <= e) {
+            if rb.2 == ra.2 {
+                let (x, y) = (find(parent, i), find(parent, first + j));
+                parent[x.max(y)] = x.min(y);
+            }
+        }
+    }
+}
+
+/// Union-find root of `i`, halving the path.
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
 }
 
 /// All GLSZM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &[1], true, force);
@@ -124,4 +212,68 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         ("ZonePercentage", nz / np),
         ("ZoneVariance", (0..ns).map(|j| ps[j] / nz * (jv(j) - uj).powi(2)).sum()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array3;
+
+    /// Plain flood fill over the offsets (the former implementation), zones sorted.
+    fn reference(levels: &Array3<i32>, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, usize)> {
+        let sh = levels.shape();
+        let mut lv = levels.clone();
+        let mut out = Vec::new();
+        for start in levels.indexed_iter().map(|(i, _)| i) {
+            let gl = lv[start];
+            if gl == 0 {
+                continue;
+            }
+            lv[start] = 0;
+            let (mut stack, mut n) = (vec![start], 0);
+            while let Some((z, y, x)) = stack.pop() {
+                n += 1;
+                for o in offsets {
+                    let q = [z as i64 + o[0], y as i64 + o[1], x as i64 + o[2]];
+                    if (0..3).all(|k| q[k] >= 0 && q[k] < sh[k] as i64) {
+                        let q = (q[0] as usize, q[1] as usize, q[2] as usize);
+                        if lv[q] == gl {
+                            lv[q] = 0;
+                            stack.push(q);
+                        }
+                    }
+                }
+            }
+            out.push((pos[gl as usize], n));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn zones_match_a_plain_flood_fill() {
+        let mut state = 987654321u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        for shape in [[4, 5, 6], [1, 6, 7], [5, 1, 4], [3, 4, 1], [1, 1, 5], [6, 7, 9]] {
+            for levels_n in [1, 2, 4] {
+                let levels = Array3::from_shape_fn(shape, |_| if next(4) == 0 { 0 } else { 1 + next(levels_n) as i32 });
+                let pos: Vec<usize> = (0..=levels_n as usize).collect();
+                let d = Discretised {
+                    mask: levels.mapv(|l| l != 0),
+                    levels: levels.clone(),
+                    gray_levels: (1..=levels_n as i32).collect(),
+                    ng: levels_n as i32,
+                };
+                for force in [None, Some(0), Some(1), Some(2)] {
+                    let offsets = angles(shape, &[1], true, force);
+                    let mut got = zones(&d, &offsets, &pos);
+                    got.sort_unstable();
+                    assert_eq!(got, reference(&levels, &offsets, &pos), "{shape:?} force {force:?}");
+                }
+            }
+        }
+    }
 }

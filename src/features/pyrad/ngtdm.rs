@@ -3,14 +3,14 @@
 //! neighbours), summed per grey level. This module must not exclude neighbour-less voxels.
 
 use super::angles::angles;
-use super::binning::{discretise, Padded};
+use super::binning::{discretised, Padded};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
 
 /// All NGTDM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
@@ -25,19 +25,20 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     // per-level sums (raster order, as before) round identically.
     for z in 0..nz {
         for y in 0..ny {
-            let at = pd.index(z, y, 0);
-            let row = &pd.levels[at..at + nx];
+            let (at, n) = pd.roi_span(z, y);
+            let row = &pd.levels[at..at + n];
+            let (nb_count, nb_sum) = (&mut nb_count[..n], &mut nb_sum[..n]);
             nb_count.fill(0);
             nb_sum.fill(0);
             for &o in &disp {
                 let s = at.wrapping_add_signed(o);
-                let nb = &pd.levels[s..s + nx];
+                let nb = &pd.levels[s..s + n];
                 for ((c, sum), &h) in nb_count.iter_mut().zip(nb_sum.iter_mut()).zip(nb) {
                     *c += i32::from(h != 0);
                     *sum += h;
                 }
             }
-            for ((&g, &c), &sum) in row.iter().zip(&nb_count).zip(&nb_sum) {
+            for ((&g, &c), &sum) in row.iter().zip(nb_count.iter()).zip(nb_sum.iter()) {
                 if g != 0 {
                     let (c, sum) = (f64::from(c), f64::from(sum));
                     let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
