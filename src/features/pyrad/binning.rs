@@ -55,6 +55,23 @@ pub struct Discretised {
     pub mask: Array3<bool>,
     pub gray_levels: Vec<i32>,
     pub ng: i32,
+    /// The levels padded by one voxel, built on first use (`padded_for`).
+    pub(super) padded1: std::cell::OnceCell<Padded>,
+}
+
+impl Discretised {
+    /// The levels padded wide enough for `offsets` and each offset's flat displacement; the
+    /// one-voxel padding (distance-1 offsets) is built once and shared by the classes.
+    pub fn padded_for(&self, offsets: &[[i64; 3]]) -> (Cow<'_, Padded>, Vec<isize>) {
+        let pad = reach(offsets);
+        let pd = if pad == 1 {
+            Cow::Borrowed(self.padded1.get_or_init(|| Padded::new(self, 1)))
+        } else {
+            Cow::Owned(Padded::new(self, pad))
+        };
+        let disp = offsets.iter().map(|o| pd.displacement(o)).collect();
+        (pd, disp)
+    }
 }
 
 /// Discretise the ROI with the settings' binWidth / binCount (computed once per ROI and
@@ -95,7 +112,7 @@ fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Disc
     }
     let present: Vec<i32> = (0..seen.len()).filter(|&k| seen[k]).map(|k| k as i32).collect();
     let ng = *present.last().expect("non-empty ROI");
-    Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng })
+    Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng, padded1: Default::default() })
 }
 
 /// The discretised levels in a flat (z, y, x) array padded by `pad` voxels of level 0 (outside

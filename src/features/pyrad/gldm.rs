@@ -4,7 +4,7 @@
 //! This module must not add IBSI's NGLDM-only features.
 
 use super::angles::angles;
-use super::binning::{discretised, Padded};
+use super::binning::discretised;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -22,7 +22,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ngp = d.gray_levels.len();
     let nd = offsets.len() + 1;
     let mut p = vec![0.0; ngp * nd];
-    let (pd, disp) = Padded::for_offsets(&d, &offsets);
+    let (pd, disp) = d.padded_for(&offsets);
     // |g − h| ≤ a with levels in 0..=ng (a negative `a` matches nothing).
     let a = settings.gldm_a.clamp(-1, i64::from(i32::MAX)) as i32;
     let [nz, ny, nx] = pd.size;

@@ -49,29 +49,42 @@ fn run_matrices(
             *c = if m && l != 0 { (pos[l as usize] * nr + 1) as u32 } else { 0 };
         }
     }
+    // Each row's part from its first to its last ROI voxel (first voxel, length). Cells are
+    // only computed there: a cell outside is only read after a voxel of code 0 (not ROI),
+    // which never continues an ROI run.
+    let spans: Vec<(usize, usize)> = rows
+        .iter()
+        .filter_map(|&r| {
+            let row = &code[r..r + nx];
+            let lo = row.iter().position(|&g| g != 0)?;
+            let hi = row.iter().rposition(|&g| g != 0)? + 1;
+            Some((r + lo, hi - lo))
+        })
+        .collect();
     let mut cell = vec![0u32; len];
-    // Run ends of one direction (at most one per ROI voxel) plus one slot for the unused write.
-    let mut ends = vec![0u32; len + 1];
+    // Run ends of one row (at most one per voxel) plus one slot for the unused write.
+    let mut ends = vec![0u32; nx + 1];
     let mut counts = vec![0u32; cells];
     let mut out = Vec::with_capacity(offsets.len());
     for off in offsets {
         let step = off[0] as isize * (py * px) as isize + off[1] as isize * px as isize + off[2] as isize;
         let step = usize::try_from(step).expect("mono-directional offsets step forward");
-        let (mut n, mut pairs) = (0usize, 0u32);
-        for &r in &rows {
+        let mut pairs = 0u32;
+        for &(r, nx) in &spans {
             pairs |= if off[0] == 0 && off[1] == 0 {
                 row_cells_serial(&code, &mut cell, r, nx, step)
             } else {
                 row_cells(&code, &mut cell, r, nx, step)
             };
             let next = &code[r + step..r + step + nx];
+            let mut n = 0usize;
             for ((&c, &g), &gn) in cell[r..r + nx].iter().zip(&code[r..r + nx]).zip(next) {
                 ends[n] = c;
                 n += usize::from((g != 0) & (gn != g));
             }
-        }
-        for &e in &ends[..n] {
-            counts[e as usize] += 1;
+            for &e in &ends[..n] {
+                counts[e as usize] += 1;
+            }
         }
         let mut p: Vec<f64> = counts.iter().map(|&c| f64::from(c)).collect();
         counts.fill(0);

@@ -19,7 +19,7 @@ fn zones(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, us
     let lv = levels.as_slice().expect("standard layout");
     let in_row = offsets.contains(&[0, 0, 1]);
     let runs = row_runs(lv, nz * ny, nx, in_row);
-    let mut parent: Vec<usize> = (0..runs.runs.len()).collect();
+    let mut parent: Vec<u32> = (0..runs.runs.len() as u32).collect();
     for (dz, dy, ranges) in earlier_rows(offsets) {
         for z in 0..nz {
             let Some(z2) = z.checked_add_signed(dz as isize).filter(|&v| v < nz) else { continue };
@@ -32,17 +32,20 @@ fn zones(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize]) -> Vec<(usize, us
             }
         }
     }
-    let mut size = vec![0usize; parent.len()];
+    let mut size = vec![0u32; parent.len()];
     for (i, r) in runs.runs.iter().enumerate() {
-        let root = find(&mut parent, i);
-        size[root] += r.1 - r.0 + 1;
+        let root = find(&mut parent, i as u32);
+        size[root as usize] += r.1 - r.0 + 1;
     }
-    (0..parent.len()).filter(|&i| parent[i] == i).map(|i| (pos[runs.runs[i].2 as usize], size[i])).collect()
+    (0..parent.len())
+        .filter(|&i| parent[i] as usize == i)
+        .map(|i| (pos[runs.runs[i].2 as usize], size[i] as usize))
+        .collect()
 }
 
 /// Runs (first x, last x, level) of the non-zero levels, row by row.
 struct Runs {
-    runs: Vec<(usize, usize, i32)>,
+    runs: Vec<(u32, u32, i32)>,
     /// Index of each row's first run, and the end.
     row_at: Vec<usize>,
 }
@@ -71,7 +74,7 @@ fn row_runs(lv: &[i32], rows: usize, nx: usize, in_row: bool) -> Runs {
                 }
             }
             if g != 0 {
-                runs.push((s, x - 1, g));
+                runs.push((s as u32, (x - 1) as u32, g));
             }
         }
     }
@@ -107,12 +110,12 @@ fn earlier_rows(offsets: &[[i64; 3]]) -> Vec<(i64, i64, Vec<(i64, i64)>)> {
 /// and [first + lo, last + hi] overlapping. Both rows' runs are sorted by x and disjoint, so
 /// the first candidate in `b` only moves forward.
 fn join_rows(
-    runs: &[(usize, usize, i32)],
+    runs: &[(u32, u32, i32)],
     a: std::ops::Range<usize>,
     b: std::ops::Range<usize>,
     lo: i64,
     hi: i64,
-    parent: &mut [usize],
+    parent: &mut [u32],
 ) {
     let mut first = b.start;
     for i in a {
@@ -123,18 +126,18 @@ fn join_rows(
         }
         for (j, rb) in runs[first..b.end].iter().enumerate().take_while(|(_, rb)| rb.0 as i64 <= e) {
             if rb.2 == ra.2 {
-                let (x, y) = (find(parent, i), find(parent, first + j));
-                parent[x.max(y)] = x.min(y);
+                let (x, y) = (find(parent, i as u32), find(parent, (first + j) as u32));
+                parent[x.max(y) as usize] = x.min(y);
             }
         }
     }
 }
 
 /// Union-find root of `i`, halving the path.
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
+fn find(parent: &mut [u32], mut i: u32) -> u32 {
+    while parent[i as usize] != i {
+        parent[i as usize] = parent[parent[i as usize] as usize];
+        i = parent[i as usize];
     }
     i
 }
@@ -150,6 +153,9 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         pos[g as usize] = k;
     }
     let ngp = d.gray_levels.len();
+    if u32::try_from(d.levels.len()).is_err() {
+        return Err(PyradError::Feature { class: "glszm", msg: "ROI box of 2^32 voxels or more".into() });
+    }
     let mut zs = zones(&d, &offsets, &pos);
     let ns = zs.iter().map(|z| z.1).max().unwrap_or(1);
     // The size-zone matrix (ngp × ns, mostly zero) as its non-zero cells in row-major order:
@@ -266,6 +272,7 @@ mod tests {
                     levels: levels.clone(),
                     gray_levels: (1..=levels_n as i32).collect(),
                     ng: levels_n as i32,
+                    padded1: Default::default(),
                 };
                 for force in [None, Some(0), Some(1), Some(2)] {
                     let offsets = angles(shape, &[1], true, force);

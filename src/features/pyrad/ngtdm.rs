@@ -3,7 +3,7 @@
 //! neighbours), summed per grey level. This module must not exclude neighbour-less voxels.
 
 use super::angles::angles;
-use super::binning::{discretised, Padded};
+use super::binning::discretised;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
@@ -17,7 +17,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ng = d.ng as usize;
     let mut count = vec![0.0f64; ng];
     let mut s = vec![0.0f64; ng];
-    let (pd, disp) = Padded::for_offsets(&d, &offsets);
+    let (pd, disp) = d.padded_for(&offsets);
     let [nz, ny, nx] = pd.size;
     let (mut nb_count, mut nb_sum) = (vec![0i32; nx], vec![0i32; nx]);
     // Row by row: each offset's neighbours are a contiguous slice, so the neighbour counts and
