@@ -82,8 +82,11 @@ fn row_runs(lv: &[i32], rows: usize, nx: usize, in_row: bool) -> Runs {
     Runs { runs, row_at }
 }
 
-/// The earlier rows (dz, dy) the offsets reach, each with its x shifts as contiguous ranges.
-fn earlier_rows(offsets: &[[i64; 3]]) -> Vec<(i64, i64, Vec<(i64, i64)>)> {
+/// An earlier row (dz, dy) the offsets reach, with its x shifts as contiguous ranges (lo, hi).
+type EarlierRow = (i64, i64, Vec<(i64, i64)>);
+
+/// The earlier rows the offsets reach.
+fn earlier_rows(offsets: &[[i64; 3]]) -> Vec<EarlierRow> {
     let mut rows: Vec<(i64, i64, Vec<i64>)> = Vec::new();
     for o in offsets.iter().filter(|o| (o[0], o[1]) < (0, 0)) {
         match rows.iter_mut().find(|r| (r.0, r.1) == (o[0], o[1])) {
