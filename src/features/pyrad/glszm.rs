@@ -183,12 +183,16 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     if nz == 0.0 {
         nz = 1.0;
     }
-    let mut np: f64 = ps.iter().enumerate().map(|(j, v)| v * jv(j)).sum();
+    // The few zone sizes present. A size with no zone adds a +0.0 term to the sums below,
+    // whose terms are all +0.0 or positive: summing only the others from +0.0 rounds the same.
+    let sizes: Vec<(usize, f64)> = ps.iter().enumerate().filter(|(_, &v)| v != 0.0).map(|(j, &v)| (j, v)).collect();
+    let size_sum = |f: &dyn Fn(usize, f64) -> f64| sizes.iter().fold(0.0, |acc, &(j, v)| acc + f(j, v));
+    let mut np: f64 = size_sum(&|j, v| v * jv(j));
     if np == 0.0 {
         np = 1.0;
     }
     let ui: f64 = (0..ngp).map(|g| pg[g] / nz * iv[g]).sum();
-    let uj: f64 = (0..ns).map(|j| ps[j] / nz * jv(j)).sum();
+    let uj: f64 = size_sum(&|j, v| v / nz * jv(j));
     let (mut ze, mut salg, mut sahg, mut lalg, mut lahg) = (0.0, 0.0, 0.0, 0.0, 0.0);
     // Zero cells add +0.0 and are skipped, as before.
     for &(g, j, v) in &cells {
@@ -202,24 +206,24 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         lahg += v * i2 * j2;
     }
     let gln = pg.iter().map(|v| v * v).sum::<f64>();
-    let szn = ps.iter().map(|v| v * v).sum::<f64>();
+    let szn = size_sum(&|_, v| v * v);
     Ok(vec![
         ("GrayLevelNonUniformity", gln / nz),
         ("GrayLevelNonUniformityNormalized", gln / (nz * nz)),
         ("GrayLevelVariance", (0..ngp).map(|g| pg[g] / nz * (iv[g] - ui).powi(2)).sum()),
         ("HighGrayLevelZoneEmphasis", (0..ngp).map(|g| pg[g] * iv[g] * iv[g]).sum::<f64>() / nz),
-        ("LargeAreaEmphasis", (0..ns).map(|j| ps[j] * jv(j) * jv(j)).sum::<f64>() / nz),
+        ("LargeAreaEmphasis", size_sum(&|j, v| v * jv(j) * jv(j)) / nz),
         ("LargeAreaHighGrayLevelEmphasis", lahg / nz),
         ("LargeAreaLowGrayLevelEmphasis", lalg / nz),
         ("LowGrayLevelZoneEmphasis", (0..ngp).map(|g| pg[g] / (iv[g] * iv[g])).sum::<f64>() / nz),
         ("SizeZoneNonUniformity", szn / nz),
         ("SizeZoneNonUniformityNormalized", szn / (nz * nz)),
-        ("SmallAreaEmphasis", (0..ns).map(|j| ps[j] / (jv(j) * jv(j))).sum::<f64>() / nz),
+        ("SmallAreaEmphasis", size_sum(&|j, v| v / (jv(j) * jv(j))) / nz),
         ("SmallAreaHighGrayLevelEmphasis", sahg / nz),
         ("SmallAreaLowGrayLevelEmphasis", salg / nz),
         ("ZoneEntropy", ze),
         ("ZonePercentage", nz / np),
-        ("ZoneVariance", (0..ns).map(|j| ps[j] / nz * (jv(j) - uj).powi(2)).sum()),
+        ("ZoneVariance", size_sum(&|j, v| v / nz * (jv(j) - uj).powi(2))),
     ])
 }
 
