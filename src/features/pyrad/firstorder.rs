@@ -41,19 +41,25 @@ fn total_key(bits: i64) -> i64 {
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
-/// The values at sorted positions `ks` (ascending) as a full `total_cmp` sort of `x` would
-/// place them, by successive selections on the part right of the previous position. Values
-/// equal under `total_cmp` have the same bits, so these are exactly the sorted values.
+/// The values at sorted positions `ks` (ascending, distinct) as a full `total_cmp` sort of
+/// `x` would place them. Values equal under `total_cmp` have the same bits, so these are
+/// exactly the sorted values.
 fn order_stats(x: &[f64], ks: &[usize]) -> Vec<f64> {
     let mut keys: Vec<i64> = x.iter().map(|v| total_key(v.to_bits() as i64)).collect();
-    let mut from = 0;
-    for &k in ks {
-        if k >= from {
-            keys[from..].select_nth_unstable(k - from);
-            from = k + 1;
-        }
-    }
+    select_positions(&mut keys, ks, 0);
     ks.iter().map(|&k| f64::from_bits(total_key(keys[k]) as u64)).collect()
+}
+
+/// Put the elements of sorted positions `ks` (ascending, of the whole array; `part` starts
+/// at position `from`) in place: select the middle position, then each side's positions in
+/// that side only.
+fn select_positions(part: &mut [i64], ks: &[usize], from: usize) {
+    let Some(&k) = ks.get(ks.len() / 2) else { return };
+    let mid = ks.len() / 2;
+    part.select_nth_unstable(k - from);
+    let (left, right) = part.split_at_mut(k - from);
+    select_positions(left, &ks[..mid], from);
+    select_positions(&mut right[1..], &ks[mid + 1..], k + 1);
 }
 
 /// All first-order features (PyRadiomics names) of the ROI.
