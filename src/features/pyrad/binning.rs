@@ -2,6 +2,8 @@
 //! fixed bin width with edges anchored at ⌊min/w⌋·w, or fixed bin count with numpy histogram
 //! edges. This module must not use IBSI's discretisation formulas.
 
+use std::borrow::Cow;
+
 use ndarray::Array3;
 
 use super::roi::RoiArrays;
@@ -53,21 +55,44 @@ pub struct Discretised {
     pub mask: Array3<bool>,
     pub gray_levels: Vec<i32>,
     pub ng: i32,
+    /// The levels padded by one voxel, built on first use (`padded_for`).
+    pub(super) padded1: std::cell::OnceCell<Padded>,
+}
+
+impl Discretised {
+    /// The levels padded wide enough for `offsets` and each offset's flat displacement; the
+    /// one-voxel padding (distance-1 offsets) is built once and shared by the classes.
+    pub fn padded_for(&self, offsets: &[[i64; 3]]) -> (Cow<'_, Padded>, Vec<isize>) {
+        let pad = reach(offsets);
+        let pd = if pad == 1 {
+            Cow::Borrowed(self.padded1.get_or_init(|| Padded::new(self, 1)))
+        } else {
+            Cow::Owned(Padded::new(self, pad))
+        };
+        let disp = offsets.iter().map(|o| pd.displacement(o)).collect();
+        (pd, disp)
+    }
 }
 
 /// Discretise the ROI with the settings' binWidth / binCount (computed once per ROI and
 /// settings, then copied from the ROI's cache).
 pub fn discretise(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
+    discretised(roi, settings).map(Cow::into_owned)
+}
+
+/// Discretise the ROI as `discretise`, borrowing the ROI's cache when it holds these settings
+/// (the first call fills it) instead of copying it.
+pub fn discretised<'a>(roi: &'a RoiArrays, settings: &PyradSettings) -> Result<Cow<'a, Discretised>, PyradError> {
     let key = (settings.binWidth.to_bits(), settings.binCount);
-    if let Some((k, d)) = roi.binned.get() {
-        if *k == key {
-            return Ok(d.clone());
-        }
+    if roi.binned.get().is_none() {
+        let d = discretise_uncached(roi, settings)?;
+        let _ = roi.binned.set((key, d));
     }
-    let d = discretise_uncached(roi, settings)?;
-    // A cache already holding other settings keeps them; this result is still returned.
-    let _ = roi.binned.set((key, d.clone()));
-    Ok(d)
+    match roi.binned.get() {
+        Some((k, d)) if *k == key => Ok(Cow::Borrowed(d)),
+        // A cache holding other settings keeps them.
+        _ => discretise_uncached(roi, settings).map(Cow::Owned),
+    }
 }
 
 fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
@@ -77,17 +102,17 @@ fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Disc
     }
     let edges = bin_edges(&values, settings)?;
     let mut levels = Array3::<i32>::zeros(roi.image.raw_dim());
-    let mut present = Vec::new();
+    // Levels are bin indices 0..=edges.len(): mark the ones present.
+    let mut seen = vec![false; edges.len() + 1];
     for ((l, &v), &m) in levels.iter_mut().zip(roi.image.iter()).zip(roi.mask.iter()) {
         if m {
             *l = digitize(v, &edges);
-            present.push(*l);
+            seen[*l as usize] = true;
         }
     }
-    present.sort_unstable();
-    present.dedup();
+    let present: Vec<i32> = (0..seen.len()).filter(|&k| seen[k]).map(|k| k as i32).collect();
     let ng = *present.last().expect("non-empty ROI");
-    Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng })
+    Ok(Discretised { levels, mask: roi.mask.clone(), gray_levels: present, ng, padded1: Default::default() })
 }
 
 /// The discretised levels in a flat (z, y, x) array padded by `pad` voxels of level 0 (outside
@@ -108,8 +133,14 @@ impl Padded {
         let dims = size.map(|n| n + 2 * pad);
         let strides = [dims[1] * dims[2], dims[2]];
         let mut levels = vec![0i32; dims[0] * dims[1] * dims[2]];
-        for ((z, y, x), &l) in d.levels.indexed_iter() {
-            levels[(z + pad) * strides[0] + (y + pad) * strides[1] + x + pad] = l;
+        // Copy whole x rows (the levels are built in standard layout).
+        for (r, row) in d.levels.rows().into_iter().enumerate() {
+            let at = (r / size[1] + pad) * strides[0] + (r % size[1] + pad) * strides[1] + pad;
+            let dst = &mut levels[at..at + size[2]];
+            match row.as_slice() {
+                Some(src) => dst.copy_from_slice(src),
+                None => dst.iter_mut().zip(row.iter()).for_each(|(a, &b)| *a = b),
+            }
         }
         Padded { levels, size, pad, strides }
     }
@@ -118,6 +149,17 @@ impl Padded {
     #[inline]
     pub fn index(&self, z: usize, y: usize, x: usize) -> usize {
         (z + self.pad) * self.strides[0] + (y + self.pad) * self.strides[1] + x + self.pad
+    }
+
+    /// Flat index and length of row (z, y) from its first to its last ROI voxel (length 0
+    /// when the row holds none).
+    pub fn roi_span(&self, z: usize, y: usize) -> (usize, usize) {
+        let at = self.index(z, y, 0);
+        let row = &self.levels[at..at + self.size[2]];
+        match (row.iter().position(|&g| g != 0), row.iter().rposition(|&g| g != 0)) {
+            (Some(lo), Some(hi)) => (at + lo, hi + 1 - lo),
+            _ => (at, 0),
+        }
     }
 
     /// Flat displacement of an offset (z, y, x); each |component| must be ≤ the padding.

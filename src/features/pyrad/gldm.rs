@@ -4,14 +4,14 @@
 //! This module must not add IBSI's NGLDM-only features.
 
 use super::angles::angles;
-use super::binning::{discretise, Padded};
+use super::binning::discretised;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
 
 /// All GLDM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
@@ -22,20 +22,49 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ngp = d.gray_levels.len();
     let nd = offsets.len() + 1;
     let mut p = vec![0.0; ngp * nd];
-    let (pd, disp) = Padded::for_offsets(&d, &offsets);
-    pd.for_each_roi(|at, g| {
-        let dep = disp
-            .iter()
-            .filter(|&&o| {
-                let h = pd.levels[at.wrapping_add_signed(o)];
-                h != 0 && (i64::from(g) - i64::from(h)).abs() <= settings.gldm_a
-            })
-            .count();
-        p[pos[g as usize] * nd + dep] += 1.0;
-    });
+    let (pd, disp) = d.padded_for(&offsets);
+    // |g − h| ≤ a with levels in 0..=ng (a negative `a` matches nothing).
+    let a = settings.gldm_a.clamp(-1, i64::from(i32::MAX)) as i32;
+    let [nz, ny, nx] = pd.size;
+    let mut dep = vec![0u32; nx];
+    // Row by row: each offset's neighbours are a contiguous slice, so the dependence counts
+    // vectorise; the counts are integers, then added to the matrix in raster order.
+    for z in 0..nz {
+        for y in 0..ny {
+            let (at, n) = pd.roi_span(z, y);
+            let row = &pd.levels[at..at + n];
+            let dep = &mut dep[..n];
+            dep.fill(0);
+            for &o in &disp {
+                let s = at.wrapping_add_signed(o);
+                let nb = &pd.levels[s..s + n];
+                if a == 0 {
+                    // Same level (ROI voxels have non-zero levels).
+                    for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
+                        *c += u32::from(h == g);
+                    }
+                } else {
+                    for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
+                        *c += u32::from((h != 0) & ((g - h).abs() <= a));
+                    }
+                }
+            }
+            for (&g, &c) in row.iter().zip(dep.iter()) {
+                if g != 0 {
+                    p[pos[g as usize] * nd + c as usize] += 1.0;
+                }
+            }
+        }
+    }
     let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
     let pg: Vec<f64> = (0..ngp).map(|g| p[g * nd..(g + 1) * nd].iter().sum()).collect();
-    let pd: Vec<f64> = (0..nd).map(|j| (0..ngp).map(|g| p[g * nd + j]).sum()).collect();
+    // Column sums, each still added in level order (rows outer for contiguous reads).
+    let mut pd = vec![0.0; nd];
+    for row in p.chunks_exact(nd) {
+        for (s, &v) in pd.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
     let jv = |j: usize| (j + 1) as f64;
     let mut nz: f64 = pd.iter().sum();
     if nz == 0.0 {

@@ -3,35 +3,51 @@
 //! neighbours), summed per grey level. This module must not exclude neighbour-less voxels.
 
 use super::angles::angles;
-use super::binning::{discretise, Padded};
+use super::binning::discretised;
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::PyradError;
 
 /// All NGTDM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, true, force);
     let ng = d.ng as usize;
     let mut count = vec![0.0f64; ng];
     let mut s = vec![0.0f64; ng];
-    let (pd, disp) = Padded::for_offsets(&d, &offsets);
-    // Raster (z, y, x) order and offset order as before: the sums round identically.
-    pd.for_each_roi(|at, g| {
-        let (mut c, mut sum) = (0.0f64, 0.0f64);
-        for &o in &disp {
-            let h = pd.levels[at.wrapping_add_signed(o)];
-            if h != 0 {
-                c += 1.0;
-                sum += h as f64;
+    let (pd, disp) = d.padded_for(&offsets);
+    let [nz, ny, nx] = pd.size;
+    let (mut nb_count, mut nb_sum) = (vec![0i32; nx], vec![0i32; nx]);
+    // Row by row: each offset's neighbours are a contiguous slice, so the neighbour counts and
+    // level sums vectorise. They are small integers, exact in f64 in any order, so the
+    // per-level sums (raster order, as before) round identically.
+    for z in 0..nz {
+        for y in 0..ny {
+            let (at, n) = pd.roi_span(z, y);
+            let row = &pd.levels[at..at + n];
+            let (nb_count, nb_sum) = (&mut nb_count[..n], &mut nb_sum[..n]);
+            nb_count.fill(0);
+            nb_sum.fill(0);
+            for &o in &disp {
+                let s = at.wrapping_add_signed(o);
+                let nb = &pd.levels[s..s + n];
+                for ((c, sum), &h) in nb_count.iter_mut().zip(nb_sum.iter_mut()).zip(nb) {
+                    *c += i32::from(h != 0);
+                    *sum += h;
+                }
+            }
+            for ((&g, &c), &sum) in row.iter().zip(nb_count.iter()).zip(nb_sum.iter()) {
+                if g != 0 {
+                    let (c, sum) = (f64::from(c), f64::from(sum));
+                    let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
+                    count[g as usize - 1] += 1.0;
+                    s[g as usize - 1] += diff;
+                }
             }
         }
-        let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
-        count[g as usize - 1] += 1.0;
-        s[g as usize - 1] += diff;
-    });
+    }
     let keep: Vec<usize> = (0..ng).filter(|&k| count[k] > 0.0).collect();
     let iv: Vec<f64> = keep.iter().map(|&k| (k + 1) as f64).collect();
     let n: Vec<f64> = keep.iter().map(|&k| count[k]).collect();
