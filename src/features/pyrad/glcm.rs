@@ -5,7 +5,7 @@
 //! This module must not merge directions unless `weightingNorm` asks for it.
 
 use super::angles::angles;
-use super::binning::{discretise, Discretised, Padded};
+use super::binning::{discretised, Discretised};
 use super::eigen::{general_eigenvalues_flat, symmetric_kth_largest};
 use super::roi::RoiArrays;
 use super::settings::PyradSettings;
@@ -15,7 +15,7 @@ const EPS: f64 = f64::EPSILON;
 
 /// Count co-occurrences per offset: `P[a][i·ng + j]` over present grey levels.
 fn count_matrices(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize], ngp: usize) -> Vec<Vec<f64>> {
-    let (pd, disp) = Padded::for_offsets(d, offsets);
+    let (pd, disp) = d.padded_for(offsets);
     let mut p = vec![vec![0.0; ngp * ngp]; offsets.len()];
     pd.for_each_roi(|at, g| {
         let gi = pos[g as usize] * ngp;
@@ -42,7 +42,7 @@ fn weight(norm: &str, off: &[i64; 3], spacing: [f64; 3]) -> f64 {
 
 /// All GLCM features (PyRadiomics names) of the ROI.
 pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let d = discretise(roi, settings)?;
+    let d = discretised(roi, settings)?;
     let sh = d.levels.shape();
     let force = settings.force2D.then_some(settings.force2Ddimension);
     let offsets = angles([sh[0], sh[1], sh[2]], &settings.distances, false, force);
