@@ -110,42 +110,33 @@ fn coefficients(sigma_mm: f64, spacing: f64, order: Order, normalize_across_scal
 }
 
 /// Lines filtered together (independent recursions interleave; results are identical to
-/// filtering them one by one).
-const BLOCK: usize = 8;
-type Lanes = [f64; BLOCK];
+/// filtering them one by one): `NARROW` when the lines' voxels are apart in memory (axis 2),
+/// `WIDE` when neighbouring lines are neighbouring voxels (axes 0 and 1: each step along the
+/// lines then reads `WIDE` contiguous voxels, whole cache lines, instead of 8 scattered ones).
+const NARROW: usize = 8;
+const WIDE: usize = 32;
 
 #[inline]
 fn dot4(a: [f64; 4], b: [f64; 4]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]
 }
 
-/// One causal + anti-causal pass over `BLOCK` lines of length >= 4 at once (ITK
+/// One causal + anti-causal pass over `B` lines of length >= 4 at once (ITK
 /// FilterDataArray per line): each line is assumed to extend with its edge values to infinity.
 /// Only `out[keep]` is valid afterwards: the causal recursion stops at `keep.end`, the
 /// anti-causal one at `keep.start` (each value depends only on the values before / after it,
 /// so the kept ones are those of the whole-line pass).
-fn filter_lines(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes], keep: Range<usize>) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above). AVX2 adds wider registers only;
-        // no FMA, so every product and sum rounds as in the portable version.
-        return unsafe { filter_lines_avx2(c, x, out, back, keep) };
-    }
-    filter_lines_portable(c, x, out, back, keep)
-}
-
-/// `filter_lines_portable` compiled with AVX2 (4 f64 lanes per instruction).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn filter_lines_avx2(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes], keep: Range<usize>) {
-    filter_lines_portable(c, x, out, back, keep)
-}
-
 #[inline(always)]
-fn filter_lines_portable(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &mut [Lanes], keep: Range<usize>) {
+fn filter_lines<const B: usize>(
+    c: &Recursive,
+    x: &[[f64; B]],
+    out: &mut [[f64; B]],
+    back: &mut [[f64; B]],
+    keep: Range<usize>,
+) {
     let ln = x.len();
     let (n, d, m, bn, bm) = (c.n, c.d, c.m, c.bn, c.bm);
-    for w in 0..BLOCK {
+    for w in 0..B {
         let v1 = x[0][w];
         out[0][w] = dot4([v1, v1, v1, v1], n);
         out[1][w] = dot4([x[1][w], v1, v1, v1], n);
@@ -157,12 +148,12 @@ fn filter_lines_portable(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &m
         out[3][w] -= dot4([out[2][w], out[1][w], out[0][w], v1], [d[0], d[1], d[2], bn[3]]);
     }
     for i in 4..keep.end.max(4) {
-        for w in 0..BLOCK {
+        for w in 0..B {
             let v = dot4([x[i][w], x[i - 1][w], x[i - 2][w], x[i - 3][w]], n);
             out[i][w] = v - dot4([out[i - 1][w], out[i - 2][w], out[i - 3][w], out[i - 4][w]], d);
         }
     }
-    for w in 0..BLOCK {
+    for w in 0..B {
         let v2 = x[ln - 1][w];
         let (x1, x2, x3) = (x[ln - 1][w], x[ln - 2][w], x[ln - 3][w]);
         back[ln - 1][w] = dot4([v2, v2, v2, v2], m);
@@ -175,13 +166,13 @@ fn filter_lines_portable(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &m
         back[ln - 4][w] -= dot4([back[ln - 3][w], back[ln - 2][w], back[ln - 1][w], v2], [d[0], d[1], d[2], bm[3]]);
     }
     for i in ((keep.start + 1).max(1)..=ln - 4).rev() {
-        for w in 0..BLOCK {
+        for w in 0..B {
             let v = dot4([x[i][w], x[i + 1][w], x[i + 2][w], x[i + 3][w]], m);
             back[i - 1][w] = v - dot4([back[i][w], back[i + 1][w], back[i + 2][w], back[i + 3][w]], d);
         }
     }
     for (o, b) in out[keep.clone()].iter_mut().zip(back[keep].iter()) {
-        for w in 0..BLOCK {
+        for w in 0..B {
             o[w] += b[w];
         }
     }
@@ -191,6 +182,39 @@ fn filter_lines_portable(c: &Recursive, x: &[Lanes], out: &mut [Lanes], back: &m
 /// stored, keeping only the positions `keep` along `axis` (the other axes keep their size).
 /// Each kept value is the one the whole-line result has there.
 fn filter_axis(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usize>) -> Array3<f32> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2 (checked just above). AVX2 adds wider registers only;
+        // no FMA, so every product and sum rounds as in the portable version.
+        return unsafe { filter_axis_avx2(src, axis, c, keep) };
+    }
+    filter_axis_portable(src, axis, c, keep)
+}
+
+/// `filter_axis_portable` compiled with AVX2 (4 f64 lanes per instruction).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn filter_axis_avx2(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usize>) -> Array3<f32> {
+    filter_axis_portable(src, axis, c, keep)
+}
+
+#[inline(always)]
+fn filter_axis_portable(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usize>) -> Array3<f32> {
+    if axis == 2 {
+        filter_axis_blocks::<NARROW>(src, axis, c, keep)
+    } else {
+        filter_axis_blocks::<WIDE>(src, axis, c, keep)
+    }
+}
+
+/// `filter_axis` with `B` lines per block.
+#[inline(always)]
+fn filter_axis_blocks<const B: usize>(
+    src: ArrayView3<f32>,
+    axis: usize,
+    c: &Recursive,
+    keep: Range<usize>,
+) -> Array3<f32> {
     let src = src.as_standard_layout();
     let sl = src.as_slice().expect("standard layout is contiguous");
     let d = [src.shape()[0], src.shape()[1], src.shape()[2]];
@@ -201,7 +225,7 @@ fn filter_axis(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usi
     let dst_st = [dim[1] * dim[2], dim[2], 1];
     let mut dst = vec![0.0f32; dim[0] * dim[1] * dim[2]];
     // The lanes, row-major over the two other axes: for axes 0 and 1, consecutive lanes are
-    // neighbours in memory, so a block of lanes reads contiguous voxels.
+    // neighbours in memory, so a block of lanes within one row reads contiguous voxels.
     let (b, e) = match axis {
         0 => (1, 2),
         1 => (0, 2),
@@ -209,22 +233,39 @@ fn filter_axis(src: ArrayView3<f32>, axis: usize, c: &Recursive, keep: Range<usi
     };
     let lanes = d[b] * d[e];
     let base = |l: usize, stv: &[usize; 3]| (l / d[e]) * stv[b] + (l % d[e]) * stv[e];
-    let (mut x, mut out, mut back) = (vec![[0.0; BLOCK]; len], vec![[0.0; BLOCK]; len], vec![[0.0; BLOCK]; len]);
-    for first in (0..lanes).step_by(BLOCK) {
-        let count = BLOCK.min(lanes - first);
+    let (mut x, mut out, mut back) = (vec![[0.0; B]; len], vec![[0.0; B]; len], vec![[0.0; B]; len]);
+    for first in (0..lanes).step_by(B) {
+        let count = B.min(lanes - first);
         // Short last block: repeat the first lane; its results are discarded.
-        let sb: [usize; BLOCK] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
+        let sb: [usize; B] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
+        let contiguous = axis != 2 && count == B && first % d[e] + B <= d[e];
         for (t, xt) in x.iter_mut().enumerate() {
             let off = t * st[axis];
-            for w in 0..BLOCK {
-                xt[w] = f64::from(sl[sb[w] + off]);
+            if contiguous {
+                for (v, &s) in xt.iter_mut().zip(&sl[sb[0] + off..sb[0] + off + B]) {
+                    *v = f64::from(s);
+                }
+            } else {
+                for w in 0..B {
+                    xt[w] = f64::from(sl[sb[w] + off]);
+                }
             }
         }
         filter_lines(c, &x, &mut out, &mut back, keep.clone());
-        for w in 0..count {
-            let db = base(first + w, &dst_st);
+        if contiguous {
+            let db = base(first, &dst_st);
             for (k, ot) in out[keep.clone()].iter().enumerate() {
-                dst[db + k * dst_st[axis]] = ot[w] as f32;
+                let at = db + k * dst_st[axis];
+                for (v, &o) in dst[at..at + B].iter_mut().zip(ot) {
+                    *v = o as f32;
+                }
+            }
+        } else {
+            for w in 0..count {
+                let db = base(first + w, &dst_st);
+                for (k, ot) in out[keep.clone()].iter().enumerate() {
+                    dst[db + k * dst_st[axis]] = ot[w] as f32;
+                }
             }
         }
     }
@@ -356,8 +397,8 @@ mod tests {
     fn zero_order_kernel_preserves_constants() {
         // The normalised Gaussian has unit DC gain: a constant line stays constant.
         let c = coefficients(2.0, 0.7, Order::Zero, true);
-        let x = vec![[3.0; BLOCK]; 20];
-        let (mut out, mut back) = (vec![[0.0; BLOCK]; 20], vec![[0.0; BLOCK]; 20]);
+        let x = vec![[3.0; NARROW]; 20];
+        let (mut out, mut back) = (vec![[0.0; NARROW]; 20], vec![[0.0; NARROW]; 20]);
         filter_lines(&c, &x, &mut out, &mut back, 0..20);
         for v in out.iter().flatten() {
             assert!((v - 3.0).abs() < 1e-9, "{v}");
