@@ -356,11 +356,7 @@ mod tests {
 
     #[test]
     fn run_matrices_match_a_plain_line_walk() {
-        let mut state = 12345u64;
-        let mut next = |m: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) % m
-        };
+        let mut next = crate::features::pyrad::test_rng(12345);
         for shape in [[4, 5, 6], [1, 6, 7], [5, 1, 4], [3, 4, 1], [2, 2, 2], [7, 3, 9]] {
             for levels_n in [1, 2, 5] {
                 let levels =

@@ -265,11 +265,7 @@ mod tests {
 
     #[test]
     fn zones_match_a_plain_flood_fill() {
-        let mut state = 987654321u64;
-        let mut next = |m: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) % m
-        };
+        let mut next = crate::features::pyrad::test_rng(987654321);
         for shape in [[4, 5, 6], [1, 6, 7], [5, 1, 4], [3, 4, 1], [1, 1, 5], [6, 7, 9]] {
             for levels_n in [1, 2, 4] {
                 let levels = Array3::from_shape_fn(shape, |_| if next(4) == 0 { 0 } else { 1 + next(levels_n) as i32 });

@@ -148,3 +148,14 @@ pub(crate) fn nanmean(v: &[f64]) -> f64 {
         ok.iter().sum::<f64>() / ok.len() as f64
     }
 }
+
+/// A small deterministic generator for the unit tests' random volumes: `next(m)` is uniform in
+/// `0..m` (a 64-bit linear congruential generator, upper bits).
+#[cfg(test)]
+pub(crate) fn test_rng(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |m| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    }
+}
