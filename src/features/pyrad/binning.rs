@@ -74,14 +74,9 @@ impl Discretised {
     }
 }
 
-/// Discretise the ROI with the settings' binWidth / binCount (computed once per ROI and
-/// settings, then copied from the ROI's cache).
-pub fn discretise(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
-    discretised(roi, settings).map(Cow::into_owned)
-}
-
-/// Discretise the ROI as `discretise`, borrowing the ROI's cache when it holds these settings
-/// (the first call fills it) instead of copying it.
+/// Discretise the ROI with the settings' binWidth / binCount, computed once per ROI and
+/// settings: borrowed from the ROI's cache when it holds these settings (the first call fills
+/// it), computed afresh when it holds others.
 pub fn discretised<'a>(roi: &'a RoiArrays, settings: &PyradSettings) -> Result<Cow<'a, Discretised>, PyradError> {
     let key = (settings.binWidth.to_bits(), settings.binCount);
     if roi.binned.get().is_none() {
@@ -151,27 +146,28 @@ impl Padded {
         (z + self.pad) * self.strides[0] + (y + self.pad) * self.strides[1] + x + self.pad
     }
 
-    /// Flat index and length of row (z, y) from its first to its last ROI voxel (length 0
-    /// when the row holds none).
-    pub fn roi_span(&self, z: usize, y: usize) -> (usize, usize) {
-        let at = self.index(z, y, 0);
-        let row = &self.levels[at..at + self.size[2]];
-        match (row.iter().position(|&g| g != 0), row.iter().rposition(|&g| g != 0)) {
-            (Some(lo), Some(hi)) => (at + lo, hi + 1 - lo),
-            _ => (at, 0),
-        }
+    /// Each row's part from its first to its last ROI voxel, in raster (z, y) order, as (flat
+    /// index, length); rows without ROI voxels are left out.
+    pub fn roi_rows(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let [nz, ny, nx] = self.size;
+        (0..nz * ny).filter_map(move |r| {
+            let at = self.index(r / ny, r % ny, 0);
+            let row = &self.levels[at..at + nx];
+            let lo = row.iter().position(|&g| g != 0)?;
+            let hi = row.iter().rposition(|&g| g != 0)?;
+            Some((at + lo, hi + 1 - lo))
+        })
+    }
+
+    /// The `n` levels from flat index `at` displaced by `disp` (a neighbour row's slice).
+    pub fn shifted(&self, at: usize, disp: isize, n: usize) -> &[i32] {
+        let s = at.wrapping_add_signed(disp);
+        &self.levels[s..s + n]
     }
 
     /// Flat displacement of an offset (z, y, x); each |component| must be ≤ the padding.
     pub fn displacement(&self, off: &[i64; 3]) -> isize {
         off[0] as isize * self.strides[0] as isize + off[1] as isize * self.strides[1] as isize + off[2] as isize
-    }
-
-    /// Padded levels wide enough for `offsets`, and each offset's flat displacement.
-    pub fn for_offsets(d: &Discretised, offsets: &[[i64; 3]]) -> (Self, Vec<isize>) {
-        let pd = Padded::new(d, reach(offsets));
-        let disp = offsets.iter().map(|o| pd.displacement(o)).collect();
-        (pd, disp)
     }
 
     /// Visit every ROI voxel (level ≠ 0) in raster (z, y, x) order — the order PyRadiomics'

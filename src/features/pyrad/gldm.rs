@@ -25,34 +25,29 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let (pd, disp) = d.padded_for(&offsets);
     // |g − h| ≤ a with levels in 0..=ng (a negative `a` matches nothing).
     let a = settings.gldm_a.clamp(-1, i64::from(i32::MAX)) as i32;
-    let [nz, ny, nx] = pd.size;
-    let mut dep = vec![0u32; nx];
+    let mut dep = vec![0u32; pd.size[2]];
     // Row by row: each offset's neighbours are a contiguous slice, so the dependence counts
     // vectorise; the counts are integers, then added to the matrix in raster order.
-    for z in 0..nz {
-        for y in 0..ny {
-            let (at, n) = pd.roi_span(z, y);
-            let row = &pd.levels[at..at + n];
-            let dep = &mut dep[..n];
-            dep.fill(0);
-            for &o in &disp {
-                let s = at.wrapping_add_signed(o);
-                let nb = &pd.levels[s..s + n];
-                if a == 0 {
-                    // Same level (ROI voxels have non-zero levels).
-                    for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
-                        *c += u32::from(h == g);
-                    }
-                } else {
-                    for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
-                        *c += u32::from((h != 0) & ((g - h).abs() <= a));
-                    }
+    for (at, n) in pd.roi_rows() {
+        let row = pd.shifted(at, 0, n);
+        let dep = &mut dep[..n];
+        dep.fill(0);
+        for &o in &disp {
+            let nb = pd.shifted(at, o, n);
+            if a == 0 {
+                // Same level (ROI voxels have non-zero levels).
+                for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
+                    *c += u32::from(h == g);
+                }
+            } else {
+                for ((c, &g), &h) in dep.iter_mut().zip(row).zip(nb) {
+                    *c += u32::from((h != 0) & ((g - h).abs() <= a));
                 }
             }
-            for (&g, &c) in row.iter().zip(dep.iter()) {
-                if g != 0 {
-                    p[pos[g as usize] * nd + c as usize] += 1.0;
-                }
+        }
+        for (&g, &c) in row.iter().zip(dep.iter()) {
+            if g != 0 {
+                p[pos[g as usize] * nd + c as usize] += 1.0;
             }
         }
     }

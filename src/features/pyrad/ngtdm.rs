@@ -18,33 +18,27 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let mut count = vec![0.0f64; ng];
     let mut s = vec![0.0f64; ng];
     let (pd, disp) = d.padded_for(&offsets);
-    let [nz, ny, nx] = pd.size;
-    let (mut nb_count, mut nb_sum) = (vec![0i32; nx], vec![0i32; nx]);
+    let nx = pd.size[2];
+    let (mut nb_count, mut nb_sum) = (vec![0i32; nx], vec![0i64; nx]);
     // Row by row: each offset's neighbours are a contiguous slice, so the neighbour counts and
-    // level sums vectorise. They are small integers, exact in f64 in any order, so the
-    // per-level sums (raster order, as before) round identically.
-    for z in 0..nz {
-        for y in 0..ny {
-            let (at, n) = pd.roi_span(z, y);
-            let row = &pd.levels[at..at + n];
-            let (nb_count, nb_sum) = (&mut nb_count[..n], &mut nb_sum[..n]);
-            nb_count.fill(0);
-            nb_sum.fill(0);
-            for &o in &disp {
-                let s = at.wrapping_add_signed(o);
-                let nb = &pd.levels[s..s + n];
-                for ((c, sum), &h) in nb_count.iter_mut().zip(nb_sum.iter_mut()).zip(nb) {
-                    *c += i32::from(h != 0);
-                    *sum += h;
-                }
+    // level sums vectorise. They are integers, exact in f64 in any order, so the per-level
+    // sums (raster order, as before) round identically.
+    for (at, n) in pd.roi_rows() {
+        let (nb_count, nb_sum) = (&mut nb_count[..n], &mut nb_sum[..n]);
+        nb_count.fill(0);
+        nb_sum.fill(0);
+        for &o in &disp {
+            for ((c, sum), &h) in nb_count.iter_mut().zip(nb_sum.iter_mut()).zip(pd.shifted(at, o, n)) {
+                *c += i32::from(h != 0);
+                *sum += i64::from(h);
             }
-            for ((&g, &c), &sum) in row.iter().zip(nb_count.iter()).zip(nb_sum.iter()) {
-                if g != 0 {
-                    let (c, sum) = (f64::from(c), f64::from(sum));
-                    let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
-                    count[g as usize - 1] += 1.0;
-                    s[g as usize - 1] += diff;
-                }
+        }
+        for ((&g, &c), &sum) in pd.shifted(at, 0, n).iter().zip(nb_count.iter()).zip(nb_sum.iter()) {
+            if g != 0 {
+                let (c, sum) = (f64::from(c), sum as f64);
+                let diff = if c == 0.0 { 0.0 } else { (g as f64 - sum / c).abs() };
+                count[g as usize - 1] += 1.0;
+                s[g as usize - 1] += diff;
             }
         }
     }

@@ -16,7 +16,7 @@ pub struct RoiArrays {
     pub mask: Array3<bool>,
     /// Voxel size (z, y, x) in mm.
     pub spacing: [f64; 3],
-    /// The discretised ROI of the last binning settings asked for (`binning::discretise`
+    /// The discretised ROI of the last binning settings asked for (`binning::discretised`
     /// fills it; every feature class of one image type bins the same way).
     pub binned: std::cell::OnceCell<(BinKey, super::binning::Discretised)>,
 }
