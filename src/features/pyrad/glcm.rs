@@ -216,15 +216,11 @@ fn log2_products(px: &[f64], py: &[f64]) -> Vec<f64> {
     let mut lg = vec![0.0; n * n];
     let symmetric = px.iter().zip(py).all(|(a, b)| a.to_bits() == b.to_bits());
     for i in 0..n {
-        let upto = if symmetric { i + 1 } else { n };
-        for j in 0..upto {
-            lg[i * n + j] = (px[i] * py[j] + EPS).log2();
-        }
-    }
-    if symmetric {
-        for i in 0..n {
-            for j in (i + 1)..n {
-                lg[i * n + j] = lg[j * n + i];
+        for j in 0..if symmetric { i + 1 } else { n } {
+            let v = (px[i] * py[j] + EPS).log2();
+            lg[i * n + j] = v;
+            if symmetric {
+                lg[j * n + i] = v;
             }
         }
     }
