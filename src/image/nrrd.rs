@@ -6,10 +6,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use flate2::read::MultiGzDecoder;
-
 use super::error::{io_error, ImageError};
-use super::raw::{byte_count, check_plausible_size, finish_gzip, read_exact_vec, DType, Geometry, RawVolume};
+use super::raw::{byte_count, check_plausible_size, gunzip_prefix, DType, Geometry, RawVolume};
 use super::stream::{GzSource, Layout};
 use super::volume::IDENTITY;
 
@@ -296,22 +294,22 @@ pub(crate) fn open_gzip_source(path: &Path) -> Result<Option<GzSource>, ImageErr
 
 /// Read a `.nrrd` / `.nhdr` file into a `RawVolume`.
 pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
-    let file_bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let file_bytes = super::file_bytes::read_file(path)?;
     let (f, data_start) = parse_header(path, &file_bytes)?;
     let Meta { dtype, big_endian, shape, nbytes, encoding, is_text, geometry, line_skip, byte_skip, data_file } =
         parse_meta(path, &f)?;
     let (spacing, origin, direction) = geometry;
 
     // Attached data, or one detached file named relative to the header.
-    let (data_path, stored): (PathBuf, std::borrow::Cow<[u8]>) = match data_file {
-        None => (path.to_path_buf(), std::borrow::Cow::Borrowed(&file_bytes[data_start..])),
+    let detached;
+    let (data_path, mut stored): (PathBuf, &[u8]) = match data_file {
+        None => (path.to_path_buf(), &file_bytes[data_start..]),
         Some(name) => {
             let p = detached_path(path, &name)?;
-            let b = std::fs::read(&p).map_err(|e| io_error(&p, e))?;
-            (p, std::borrow::Cow::Owned(b))
+            detached = super::file_bytes::read_file(&p)?;
+            (p, &detached)
         }
     };
-    let mut stored: &[u8] = &stored;
     for _ in 0..line_skip {
         match stored.iter().position(|&b| b == b'\n') {
             Some(p) => stored = &stored[p + 1..],
@@ -333,10 +331,9 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
         "gzip" | "gz" => {
             let needed = (nbytes as u64).saturating_add(byte_skip.max(0) as u64);
             check_plausible_size(&data_path, needed, stored.len() as u64, true)?;
-            let mut dec = MultiGzDecoder::new(stored);
-            read_exact_vec(&data_path, &mut dec, byte_skip.max(0) as usize, "byte skip")?;
-            let data = read_exact_vec(&data_path, &mut dec, nbytes, "gzip voxel data")?;
-            finish_gzip(&data_path, &mut dec)?;
+            let skip = byte_skip.max(0) as usize;
+            let mut data = gunzip_prefix(&data_path, stored, skip + nbytes, "gzip voxel data")?;
+            data.drain(..skip);
             data
         }
         _ if is_text => ascii_values(&data_path, stored, shape)?,

@@ -118,6 +118,34 @@ pub(crate) fn check_plausible_size(
 /// (it does so only at a member's trailer). Bytes after the last member that are not gzip are
 /// ignored, as zlib's gzread ignores trailing garbage. A checksum mismatch is `Corrupt`, a cut
 /// stream `Truncated`, both naming the file.
+/// A gzip decoding error of `path` as an image error.
+pub(crate) fn gzip_error(path: &Path, e: super::inflate::InflateError) -> ImageError {
+    match e {
+        super::inflate::InflateError::Truncated => {
+            ImageError::Truncated { path: path.to_path_buf(), detail: e.to_string() }
+        }
+        _ => ImageError::Corrupt { path: path.to_path_buf(), detail: e.to_string() },
+    }
+}
+
+/// Decode all of the gzip data `compressed` and keep its first `n` bytes (the rest is decoded
+/// and checksummed, not kept); fewer than `n` bytes is `Truncated`.
+pub(crate) fn gunzip_prefix(path: &Path, compressed: &[u8], n: usize, what: &str) -> Result<Vec<u8>, ImageError> {
+    let mut buf = Vec::with_capacity(n.min(1 << 28));
+    let total = super::inflate::gunzip(compressed, |b| {
+        let k = (n - buf.len()).min(b.len());
+        buf.extend_from_slice(&b[..k]);
+    })
+    .map_err(|e| gzip_error(path, e))?;
+    if buf.len() < n {
+        return Err(ImageError::Truncated {
+            path: path.to_path_buf(),
+            detail: format!("{what}: expected {n} bytes, the data ends after {total}"),
+        });
+    }
+    Ok(buf)
+}
+
 pub(crate) fn finish_gzip(path: &Path, r: &mut dyn Read) -> Result<(), ImageError> {
     match std::io::copy(r, &mut std::io::sink()) {
         Ok(_) => Ok(()),

@@ -1,26 +1,20 @@
 //! Streaming reads of gzip-compressed voxel data (NRRD `encoding: gzip`): the data is inflated
-//! row by row through one small reusable buffer instead of being materialised whole. Gives a
+//! (`inflate.rs`) row by row through one small reusable buffer instead of being materialised
+//! whole. Gives a
 //! label map's bounding box (keeping only its non-zero rows) and one box of an image. Every
 //! stream is inflated to its end so that the gzip checksum and size are verified (a corrupt or
 //! truncated file is an error, as with the whole-image read), but only the box is kept. Values are
 //! exactly those `RawVolume::crop_f32` gives. Must not parse headers (nrrd.rs) or decide when a
 //! box read gives the same features as a whole-image read (the caller does).
 
-use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
-use flate2::bufread::MultiGzDecoder;
 use ndarray::Array3;
 
-use super::error::{io_error, ImageError};
+use super::error::ImageError;
+use super::inflate::gunzip;
 use super::raw::{for_each_sample, DType, RowBox, Selection};
 use super::volume::Volume;
-
-/// Bytes inflated per buffer fill (whole rows; at least one row).
-const CHUNK: usize = 1 << 18;
-/// Compressed bytes read from the file at a time.
-const INPUT_BUFFER: usize = 1 << 18;
 
 /// How to interpret the stored samples, and the volume's geometry.
 #[derive(Debug, Clone)]
@@ -147,38 +141,45 @@ impl LabelRows {
 
 impl GzSource {
     /// Inflate the voxel rows in file order and call `f(row_index, row_bytes)` for each, then
-    /// read to the end of the stream (checksum). A stream that ends early is `Truncated`, a
+    /// decode to the end of the stream (checksum). A stream that ends early is `Truncated`, a
     /// checksum mismatch an error too.
     fn for_each_row(&self, mut f: impl FnMut(usize, &[u8])) -> Result<(), ImageError> {
         let path = &self.path;
-        let mut file = File::open(path).map_err(|e| io_error(path, e))?;
-        file.seek(SeekFrom::Start(self.data_start)).map_err(|e| io_error(path, e))?;
-        let mut dec = MultiGzDecoder::new(BufReader::with_capacity(INPUT_BUFFER, file));
-        let truncated = |what: &str, e: std::io::Error| match e.kind() {
-            std::io::ErrorKind::UnexpectedEof => {
-                ImageError::Truncated { path: path.clone(), detail: format!("the gzip data ends inside the {what}") }
-            }
-            _ => io_error(path, e),
-        };
-        let skipped = std::io::copy(&mut (&mut dec).take(self.byte_skip), &mut std::io::sink())
-            .map_err(|e| truncated("byte skip", e))?;
-        if skipped < self.byte_skip {
-            return Err(truncated("byte skip", std::io::ErrorKind::UnexpectedEof.into()));
-        }
+        let file = super::file_bytes::read_file(path)?;
+        let compressed = file.get(self.data_start as usize..).unwrap_or(&[]);
         let (rb, rows) = (self.layout.row_bytes(), self.layout.rows());
-        let per = (CHUNK / rb).max(1);
-        let mut buf = vec![0u8; per.min(rows) * rb];
-        let mut r = 0;
-        while r < rows {
-            let n = per.min(rows - r);
-            dec.read_exact(&mut buf[..n * rb]).map_err(|e| truncated("voxel data", e))?;
-            for (q, row) in buf[..n * rb].chunks_exact(rb).enumerate() {
-                f(r + q, row);
+        let mut skip = self.byte_skip;
+        let (mut r, mut carry) = (0usize, Vec::with_capacity(rb));
+        gunzip(compressed, |mut b| {
+            let k = (skip.min(b.len() as u64)) as usize;
+            (b, skip) = (&b[k..], skip - k as u64);
+            if !carry.is_empty() && r < rows {
+                let k = (rb - carry.len()).min(b.len());
+                carry.extend_from_slice(&b[..k]);
+                b = &b[k..];
+                if carry.len() == rb {
+                    f(r, &carry);
+                    r += 1;
+                    carry.clear();
+                }
             }
-            r += n;
+            while r < rows && b.len() >= rb {
+                f(r, &b[..rb]);
+                r += 1;
+                b = &b[rb..];
+            }
+            if r < rows {
+                carry.extend_from_slice(b);
+            }
+        })
+        .map_err(|e| super::raw::gzip_error(path, e))?;
+        if r < rows {
+            let what = if skip > 0 { "byte skip" } else { "voxel data" };
+            return Err(ImageError::Truncated {
+                path: path.clone(),
+                detail: format!("the gzip data ends inside the {what}"),
+            });
         }
-        // Read on to the end: the decoder checks the CRC-32 and size only at the trailer.
-        super::raw::finish_gzip(path, &mut dec)?;
         Ok(())
     }
 
