@@ -613,8 +613,15 @@ fn copy_match(buf: &mut [u8; OUT_LEN], pos: usize, distance: usize, length: usiz
             }
         }
     } else if distance == 1 {
-        let b = buf[pos - 1];
-        buf[pos..end].fill(b);
+        let word = u64::from(buf[pos - 1]) * 0x0101_0101_0101_0101;
+        // SAFETY: the stores cover pos .. end + 7 < OUT_LEN (asserted above).
+        unsafe {
+            let (mut d, stop) = (p.add(pos), p.add(end));
+            while d < stop {
+                d.cast::<u64>().write_unaligned(word);
+                d = d.add(8);
+            }
+        }
     } else {
         for i in pos..end {
             buf[i] = buf[i - distance];

@@ -3,7 +3,8 @@
 //! cubes with corner 7 inside flipped to the first half of the table (with the volume sign
 //! flipped), mesh volume as the signed sum of the triangles' tetrahedra with the origin,
 //! surface area as the sum of triangle areas, and the maximum 3D / per-plane 2D diameters as
-//! the largest distances between mesh vertices (2D: vertices sharing their z, y or x).
+//! the largest distances between mesh vertices (2D: vertices sharing their z, y or x), found
+//! by an exact pruned search.
 //! The mask is in (z, y, x) order with spacing (z, y, x). This module must not use IBSI's
 //! mesh conventions (isovalue interpolation, vertex merging, convex hulls).
 
@@ -106,7 +107,8 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
 
 /// Largest squared vertex distances (same z, same y, same x, any), square-rooted; the same
 /// maxima as comparing every pair (`dist` below, the formula PyRadiomics uses), found faster:
-/// 2D diameters compare only vertices of one plane, and every search skips pairs of vertex
+/// only the vertices at the ends of their axis-parallel lines take part (`line_ends`), 2D
+/// diameters compare only vertices of one plane, and every search skips pairs of vertex
 /// blocks whose bounding boxes cannot hold a pair farther apart than the best so far (the
 /// bound uses the same rounded arithmetic on larger differences, so it is never too small).
 fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
@@ -117,18 +119,58 @@ fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
         let dx = (p[2] - q[2]) as f64 * half[2];
         dz * dz + dy * dy + dx * dx
     };
+    let ends = line_ends(v);
+    // Raster order is kept: vertex blocks stay compact for the pruned search.
+    let ends_along = |axes: u8| -> Vec<[i64; 3]> {
+        v.iter().zip(&ends).filter(|(_, &e)| e & axes == axes).map(|(p, _)| *p).collect()
+    };
     let mut best = [0.0f64; 4];
     for axis in 0..3 {
-        // Stable sort: each plane keeps raster order, so its vertex blocks stay compact and
-        // the pruned search of `diameter_3d` applies within the plane.
-        let mut sorted: Vec<[i64; 3]> = v.to_vec();
+        // Within a plane of constant `axis`, only lines along the two other axes stay inside.
+        let mut sorted = ends_along(0b111 & !(1 << axis));
         sorted.sort_by_key(|p| p[axis]);
         for plane in sorted.chunk_by(|a, b| a[axis] == b[axis]) {
             best[axis] = best[axis].max(diameter_3d(plane, &dist));
         }
     }
-    best[3] = diameter_3d(v, &dist);
+    best[3] = diameter_3d(&ends_along(0b111), &dist);
     best.map(f64::sqrt)
+}
+
+/// For each vertex, bit `d` set when it is the first or the last vertex of its line parallel
+/// to axis `d` (the vertices sharing its two other coordinates). A vertex strictly inside
+/// such a line is never needed for a largest distance: moving it to the line's end farther
+/// from any partner makes one coordinate difference strictly larger and leaves the other two
+/// unchanged, so the rounded `dist` cannot decrease, and repeating this ends at a vertex that
+/// is an end along every axis considered (the exact distance grows at each step). Vertices
+/// sharing a plane stay in it when moved along the plane's two axes.
+fn line_ends(v: &[[i64; 3]]) -> Vec<u8> {
+    let mut ends = vec![0u8; v.len()];
+    if v.is_empty() {
+        return ends;
+    }
+    let lo: [i64; 3] = std::array::from_fn(|d| v.iter().map(|p| p[d]).min().unwrap_or(0));
+    let ext: [usize; 3] = std::array::from_fn(|d| (v.iter().map(|p| p[d]).max().unwrap_or(0) - lo[d]) as usize + 1);
+    for axis in 0..3 {
+        let (a, b) = match axis {
+            0 => (1, 2),
+            1 => (0, 2),
+            _ => (0, 1),
+        };
+        let line = |p: &[i64; 3]| (p[a] - lo[a]) as usize * ext[b] + (p[b] - lo[b]) as usize;
+        let mut range = vec![(i64::MAX, i64::MIN); ext[a] * ext[b]];
+        for p in v {
+            let r = &mut range[line(p)];
+            *r = (r.0.min(p[axis]), r.1.max(p[axis]));
+        }
+        for (p, e) in v.iter().zip(ends.iter_mut()) {
+            let (first, last) = range[line(p)];
+            if p[axis] == first || p[axis] == last {
+                *e |= 1 << axis;
+            }
+        }
+    }
+    ends
 }
 
 /// Largest `dist` over all vertex pairs, by blocks of consecutive vertices (raster order keeps
@@ -243,6 +285,26 @@ mod tests {
         };
         let v: Vec<[i64; 3]> = (0..1500).map(|_| [next(3), next(97), next(89)]).collect();
         let spacing = [5.0, 0.626_953_1, 0.626_953_1];
+        assert_eq!(diameters(&v, spacing), all_pairs_diameters(&v, spacing));
+    }
+
+    #[test]
+    fn line_ends_keep_the_diameters_of_dense_sets() {
+        // Every lattice point of an off-centre ellipsoid: long axis-parallel lines, most of
+        // whose points are dropped as line interiors.
+        let mut v = Vec::new();
+        for z in -6i64..=6 {
+            for y in -9i64..=9 {
+                for x in -11i64..=11 {
+                    if (z * z) as f64 / 36.0 + (y * y) as f64 / 81.0 + ((x - 1) * (x - 1)) as f64 / 110.0 <= 1.0 {
+                        v.push([z, y, x]);
+                    }
+                }
+            }
+        }
+        let ends = line_ends(&v);
+        assert!(ends.iter().filter(|&&e| e == 0b111).count() * 4 < v.len());
+        let spacing = [3.3, 0.7031, 0.7031];
         assert_eq!(diameters(&v, spacing), all_pairs_diameters(&v, spacing));
     }
 
