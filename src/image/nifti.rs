@@ -2,15 +2,14 @@
 //! reads it (see `nifti_geometry`). Must not write files or interpret intensities beyond
 //! `scl_slope`/`scl_inter`; two-file (.hdr/.img) and Analyze 7.5 files are rejected.
 
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
-use flate2::read::MultiGzDecoder;
-
 use super::error::{io_error, ImageError};
+use super::file_bytes::read_file;
+use super::inflate::gunzip;
 use super::nifti_geometry::{affine_to_lps, choose_affine, NiftiXforms};
-use super::raw::{byte_count, check_plausible_size, finish_gzip, read_exact_vec, DType, Geometry, RawVolume};
+use super::raw::{byte_count, check_plausible_size, gzip_error, DType, Geometry, RawVolume};
 use super::volume::IDENTITY;
 
 /// The header fields the reader needs, widened to 64 bits (NIfTI-1 and -2 alike).
@@ -264,22 +263,9 @@ fn geometry(path: &Path, h: &Header) -> Result<Geometry, ImageError> {
     }
 }
 
-/// Read a `.nii` / `.nii.gz` file (gzip is detected from the content) into a `RawVolume`.
-pub(crate) fn read_nifti_raw(path: &Path) -> Result<RawVolume, ImageError> {
-    let file = File::open(path).map_err(|e| io_error(path, e))?;
-    let file_len = file.metadata().map_err(|e| io_error(path, e))?.len();
-    let mut buffered = BufReader::new(file);
-    let compressed = {
-        use std::io::BufRead;
-        let head = buffered.fill_buf().map_err(|e| io_error(path, e))?;
-        head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b
-    };
-    let mut reader: Box<dyn Read> =
-        if compressed { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
-    let h = read_header(path, reader.as_mut())?;
-    let dtype = datatype(path, h.datatype)?;
-    let shape = shape(path, &h.dim)?;
-    let (spacing, origin, direction) = geometry(path, &h)?;
+/// Where the voxel data starts (bytes from the file's or the stream's start) and how many
+/// bytes it has, from the header's `vox_offset`, dimensions and datatype, or why not.
+fn voxel_span(path: &Path, h: &Header, dtype: DType, shape: [usize; 3]) -> Result<(u64, usize), ImageError> {
     if !h.vox_offset.is_finite() || h.vox_offset < 0.0 || h.vox_offset > 1e12 {
         return Err(ImageError::InvalidHeader {
             path: path.to_path_buf(),
@@ -292,13 +278,77 @@ pub(crate) fn read_nifti_raw(path: &Path) -> Result<RawVolume, ImageError> {
         path: path.to_path_buf(),
         detail: format!("image size {shape:?} overflows"),
     })?;
-    check_plausible_size(path, offset.saturating_add(nbytes as u64), file_len, compressed)?;
-    let skip = (offset - h.header_size as u64) as usize;
-    read_exact_vec(path, reader.as_mut(), skip, "header extensions")?;
-    let bytes = read_exact_vec(path, reader.as_mut(), nbytes, "voxel data")?;
-    if compressed {
-        finish_gzip(path, reader.as_mut())?;
+    Ok((offset, nbytes))
+}
+
+/// The decompressed bytes of a gzip NIfTI file up to the end of its voxel data. The header is
+/// parsed as soon as its bytes have arrived and fixes how much is kept; the rest of the stream
+/// is decoded (its CRC-32 and size are checked) but not kept, so memory follows the header's
+/// (plausible) size, never the stream's. A header that cannot be parsed stops the keeping; the
+/// caller's parse of the kept bytes then reports it.
+fn gunzip_nifti(path: &Path, compressed: &[u8]) -> Result<Vec<u8>, ImageError> {
+    let mut kept = Vec::new();
+    // Enough for either header version until the header is known.
+    let mut limit = 540usize;
+    let mut known = false;
+    let decoded = gunzip(compressed, |mut b| loop {
+        let k = limit.saturating_sub(kept.len()).min(b.len());
+        kept.extend_from_slice(&b[..k]);
+        b = &b[k..];
+        if known || kept.len() < limit {
+            return;
+        }
+        known = true;
+        let span = read_header(path, &mut &kept[..]).and_then(|h| {
+            let (dtype, shape) = (datatype(path, h.datatype)?, shape(path, &h.dim)?);
+            let (offset, nbytes) = voxel_span(path, &h, dtype, shape)?;
+            let needed = offset.saturating_add(nbytes as u64);
+            check_plausible_size(path, needed, compressed.len() as u64, true)?;
+            Ok(needed as usize)
+        });
+        limit = span.unwrap_or(kept.len());
+        kept.reserve(limit.saturating_sub(kept.len()));
+    });
+    match decoded {
+        Ok(_) => Ok(kept),
+        // A header error, when the kept bytes show one, comes first (as it did when the header
+        // was read before the voxel data).
+        Err(e) => match read_header(path, &mut &kept[..]) {
+            Err(header) if !matches!(header, ImageError::Truncated { .. }) => Err(header),
+            _ => Err(gzip_error(path, e)),
+        },
     }
+}
+
+/// Read a `.nii` / `.nii.gz` file (gzip is detected from the content) into a `RawVolume`.
+pub(crate) fn read_nifti_raw(path: &Path) -> Result<RawVolume, ImageError> {
+    let file = read_file(path)?;
+    let file_len = file.len() as u64;
+    let compressed = file.len() >= 2 && file[0] == 0x1f && file[1] == 0x8b;
+    let mut decoded = if compressed { gunzip_nifti(path, &file)? } else { Vec::new() };
+    let stored: &[u8] = if compressed { &decoded } else { &file };
+    let h = read_header(path, &mut &stored[..])?;
+    let dtype = datatype(path, h.datatype)?;
+    let shape = shape(path, &h.dim)?;
+    let (spacing, origin, direction) = geometry(path, &h)?;
+    let (offset, nbytes) = voxel_span(path, &h, dtype, shape)?;
+    check_plausible_size(path, offset.saturating_add(nbytes as u64), file_len, compressed)?;
+    let available = (stored.len() as u64).saturating_sub(offset.min(stored.len() as u64));
+    if available < nbytes as u64 {
+        let what = if offset > stored.len() as u64 { "header extensions" } else { "voxel data" };
+        return Err(ImageError::Truncated {
+            path: path.to_path_buf(),
+            detail: format!("{what}: expected {nbytes} bytes, the data ends after {available}"),
+        });
+    }
+    let start = offset as usize;
+    let bytes = if compressed {
+        decoded.truncate(start + nbytes);
+        decoded.drain(..start);
+        decoded
+    } else {
+        stored[start..start + nbytes].to_vec()
+    };
     // NIfTI standard: scl_slope 0 (or not finite) means "no scaling", intercept ignored too.
     let (slope, inter) = if h.scl_slope.is_finite() && h.scl_slope != 0.0 {
         (h.scl_slope, finite_or_zero(h.scl_inter))

@@ -12,15 +12,7 @@ const PIXELS_PER_METRE_300_DPI: u32 = 11_811;
 
 /// CRC-32 (ISO-HDLC polynomial 0xEDB88320) as required for PNG chunks (PNG spec, Annex D).
 pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    crc32fast::hash(bytes)
 }
 
 fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
