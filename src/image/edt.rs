@@ -3,7 +3,7 @@
 //! Functions", Theory of Computing 8, 2012), one lower-envelope pass per axis.
 //! Must not threshold or build masks; `roi.rs` does that.
 
-use ndarray::{Array3, ArrayView1, Axis};
+use ndarray::{Array3, ArrayView1, ArrayView3, Axis};
 
 use super::volume::Volume;
 
@@ -23,6 +23,22 @@ pub fn distance_to(seed: &Array3<bool>, spacing: [f64; 3]) -> Array3<f64> {
 
 /// Squared distance (mm²) from each voxel centre to the nearest `seed` voxel (+inf if none).
 pub fn squared_distance_to(seed: &Array3<bool>, spacing: [f64; 3]) -> Array3<f64> {
+    squared_distance_in(seed.view(), spacing, [0, 0, 0])
+}
+
+/// `distance_mm` of the box `lo..hi` of the mask's grid only, as a box-shaped array: the box
+/// must hold every ROI voxel. Bit-identical to the box of the whole-grid result: each line's
+/// lower envelope is built in whole-grid index coordinates, and the lines outside the box
+/// hold no seed, so they change no value inside it.
+pub fn distance_mm_in_box(mask: &Volume<u8>, lo: [usize; 3], hi: [usize; 3]) -> Array3<f64> {
+    let seed = mask.data.slice(ndarray::s![lo[0]..hi[0], lo[1]..hi[1], lo[2]..hi[2]]).mapv(|v| v > 0);
+    let mut d = squared_distance_in(seed.view(), mask.spacing, lo);
+    d.mapv_inplace(f64::sqrt);
+    d
+}
+
+/// `squared_distance_to` of a box whose first voxel has grid index `origin`.
+fn squared_distance_in(seed: ArrayView3<bool>, spacing: [f64; 3], origin: [usize; 3]) -> Array3<f64> {
     let mut d = seed.mapv(|s| if s { 0.0 } else { f64::INFINITY });
     let (mut line, mut out, mut v, mut z) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (axis, s) in spacing.iter().enumerate() {
@@ -31,23 +47,24 @@ pub fn squared_distance_to(seed: &Array3<bool>, spacing: [f64; 3]) -> Array3<f64
             line.clear();
             line.extend(lane.iter().copied());
             out.resize(line.len(), 0.0);
-            squared_edt_1d(&line, s2, &mut out, &mut v, &mut z);
+            squared_edt_1d(&line, s2, origin[axis], &mut out, &mut v, &mut z);
             lane.assign(&ArrayView1::from(&out[..]));
         }
     }
     d
 }
 
-/// out[p] = min_q ( s2·(p − q)² + f[q] ) over the finite f[q] (+inf when none is finite).
+/// out[p] = min_q ( s2·(p − q)² + f[q] ) over the finite f[q] (+inf when none is finite);
+/// positions enter the arithmetic as `base + index` (whole-grid coordinates).
 /// `v`, `z` are scratch buffers (parabola vertices and the boundaries between them).
-fn squared_edt_1d(f: &[f64], s2: f64, out: &mut [f64], v: &mut Vec<usize>, z: &mut Vec<f64>) {
+fn squared_edt_1d(f: &[f64], s2: f64, base: usize, out: &mut [f64], v: &mut Vec<usize>, z: &mut Vec<f64>) {
     v.clear();
     z.clear();
     for (q, &fq) in f.iter().enumerate() {
         if !fq.is_finite() {
             continue;
         }
-        let qf = q as f64;
+        let qf = (base + q) as f64;
         loop {
             match v.last() {
                 None => {
@@ -56,7 +73,7 @@ fn squared_edt_1d(f: &[f64], s2: f64, out: &mut [f64], v: &mut Vec<usize>, z: &m
                     break;
                 }
                 Some(&p) => {
-                    let pf = p as f64;
+                    let pf = (base + p) as f64;
                     let s = ((fq + s2 * qf * qf) - (f[p] + s2 * pf * pf)) / (2.0 * s2 * (qf - pf));
                     if s <= *z.last().expect("z has one entry per vertex") {
                         v.pop();
@@ -76,11 +93,11 @@ fn squared_edt_1d(f: &[f64], s2: f64, out: &mut [f64], v: &mut Vec<usize>, z: &m
     }
     let mut k = 0;
     for (p, o) in out.iter_mut().enumerate() {
-        let pf = p as f64;
+        let pf = (base + p) as f64;
         while k + 1 < v.len() && z[k + 1] < pf {
             k += 1;
         }
-        let d = pf - v[k] as f64;
+        let d = pf - (base + v[k]) as f64;
         *o = s2 * d * d + f[v[k]];
     }
 }
@@ -93,8 +110,22 @@ mod tests {
     fn one_dimensional_line() {
         let f = [f64::INFINITY, 0.0, f64::INFINITY, f64::INFINITY, 0.0, f64::INFINITY];
         let mut out = vec![0.0; 6];
-        squared_edt_1d(&f, 4.0, &mut out, &mut Vec::new(), &mut Vec::new());
+        squared_edt_1d(&f, 4.0, 0, &mut out, &mut Vec::new(), &mut Vec::new());
         assert_eq!(out, vec![4.0, 0.0, 4.0, 4.0, 0.0, 4.0]);
+    }
+
+    #[test]
+    fn box_distances_are_those_of_the_whole_grid() {
+        let mut mask = Array3::<u8>::zeros((23, 19, 17));
+        for (i, j, k) in [(9, 7, 8), (10, 8, 8), (12, 9, 11), (11, 11, 6)] {
+            mask[[i, j, k]] = 1;
+        }
+        let vol = Volume::new(mask, [0.7, 1.3, 2.9]);
+        let whole = distance_mm(&vol);
+        let (lo, hi) = ([3, 2, 4], [20, 15, 14]);
+        let part = distance_mm_in_box(&vol, lo, hi);
+        let expected = whole.slice(ndarray::s![lo[0]..hi[0], lo[1]..hi[1], lo[2]..hi[2]]);
+        assert!(part.iter().zip(expected.iter()).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::edt::distance_to;
 use super::volume::{GeometryTolerance, Volume};
 
 pub use super::edt::distance_mm;
+use super::edt::distance_mm_in_box;
 pub use super::perturb::{perturb, Perturbation};
 
 /// Distances within this many mm of a radius count as on it (absorbs rounding of √).
@@ -26,8 +27,19 @@ pub enum RoiError {
 /// non-finite radius returns the mask unchanged (as 0/1).
 pub fn dilate_mm(mask: &Volume<u8>, radius_mm: f64) -> Volume<u8> {
     let r = if radius_mm.is_finite() { radius_mm.max(0.0) } else { 0.0 };
-    let d = distance_mm(mask);
-    mask.with_data(d.mapv(|x| u8::from(x <= r + RADIUS_EPS_MM)))
+    let mut out = Array3::<u8>::zeros(mask.data.raw_dim());
+    if let Some((lo, hi)) = bounding_box_padded(mask, reach_voxels(mask, r)) {
+        let d = distance_mm_in_box(mask, lo, hi);
+        out.slice_mut(s![lo[0]..hi[0], lo[1]..hi[1], lo[2]..hi[2]])
+            .assign(&d.mapv(|x| u8::from(x <= r + RADIUS_EPS_MM)));
+    }
+    mask.with_data(out)
+}
+
+/// Voxels per axis beyond which every voxel is farther than `radius_mm` (+ the tolerance)
+/// from the ROI along that axis alone, hence overall.
+fn reach_voxels(mask: &Volume<u8>, radius_mm: f64) -> [usize; 3] {
+    mask.spacing.map(|s| ((radius_mm + RADIUS_EPS_MM) / s).ceil().min(1e9) as usize + 1)
 }
 
 /// ROI voxels farther than `radius_mm` from every background voxel centre of the grid
@@ -58,11 +70,16 @@ pub fn ring(
             return Err(RoiError::ClipGeometry(why));
         }
     }
-    let d = distance_mm(mask);
-    let mut out = Array3::<u8>::zeros(d.raw_dim());
-    ndarray::Zip::from(&mut out).and(&mask.data).and(&d).for_each(|o, &m, &x| {
-        *o = u8::from(m == 0 && x > inner_mm + RADIUS_EPS_MM && x <= outer_mm + RADIUS_EPS_MM);
-    });
+    // Only the ROI's box grown by the outer radius can hold ring voxels.
+    let mut out = Array3::<u8>::zeros(mask.data.raw_dim());
+    if let Some((lo, hi)) = bounding_box_padded(mask, reach_voxels(mask, outer_mm)) {
+        let d = distance_mm_in_box(mask, lo, hi);
+        let mut part = out.slice_mut(s![lo[0]..hi[0], lo[1]..hi[1], lo[2]..hi[2]]);
+        let inside = mask.data.slice(s![lo[0]..hi[0], lo[1]..hi[1], lo[2]..hi[2]]);
+        ndarray::Zip::from(&mut part).and(&inside).and(&d).for_each(|o, &m, &x| {
+            *o = u8::from(m == 0 && x > inner_mm + RADIUS_EPS_MM && x <= outer_mm + RADIUS_EPS_MM);
+        });
+    }
     if let Some(c) = clip {
         ndarray::Zip::from(&mut out).and(&c.data).for_each(|o, &cv| *o &= u8::from(cv > 0));
     }
@@ -80,14 +97,15 @@ pub(crate) fn bounding_box_padded(mask: &Volume<u8>, pad: [usize; 3]) -> Option<
     let mut lo = [usize::MAX; 3];
     let mut hi = [0usize; 3];
     let mut any = false;
-    for ((i, j, k), &v) in mask.data.indexed_iter() {
-        if v > 0 {
-            any = true;
-            for (a, x) in [i, j, k].into_iter().enumerate() {
-                lo[a] = lo[a].min(x);
-                hi[a] = hi[a].max(x);
-            }
-        }
+    // Row by row along the last axis: only each row's first and last ROI voxel matter.
+    for ((i, j), row) in
+        mask.data.rows().into_iter().enumerate().map(|(r, row)| ((r / mask.data.dim().1, r % mask.data.dim().1), row))
+    {
+        let Some(first) = row.iter().position(|&v| v > 0) else { continue };
+        let last = row.iter().rposition(|&v| v > 0).unwrap_or(first);
+        any = true;
+        lo = [lo[0].min(i), lo[1].min(j), lo[2].min(first)];
+        hi = [hi[0].max(i), hi[1].max(j), hi[2].max(last)];
     }
     if !any {
         return None;

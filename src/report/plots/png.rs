@@ -38,19 +38,33 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
 
 /// Filters one scanline with PNG filter `kind` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth).
 fn filter_row(kind: u8, row: &[u8], prev: &[u8], bpp: usize, out: &mut Vec<u8>) {
+    let n = row.len();
     out.clear();
-    for i in 0..row.len() {
-        let a = if i >= bpp { row[i - bpp] } else { 0 };
-        let b = prev[i];
-        let c = if i >= bpp { prev[i - bpp] } else { 0 };
-        let predictor = match kind {
-            0 => 0,
-            1 => a,
-            2 => b,
-            3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
-            _ => paeth(a, b, c),
-        };
-        out.push(row[i].wrapping_sub(predictor));
+    out.resize(n, 0);
+    let b = bpp.min(n);
+    // The first `bpp` bytes have no left neighbour (a = c = 0).
+    for i in 0..b {
+        out[i] = row[i].wrapping_sub(match kind {
+            0 | 1 => 0,
+            2 | 4 => prev[i],
+            _ => prev[i] / 2,
+        });
+    }
+    let (row_l, prev_l) = (&row[..n - b], &prev[..n - b]);
+    let (row_r, prev_r, out_r) = (&row[b..], &prev[b..], &mut out[b..]);
+    match kind {
+        0 => out_r.copy_from_slice(row_r),
+        1 => out_r.iter_mut().zip(row_r.iter().zip(row_l)).for_each(|(o, (&x, &a))| *o = x.wrapping_sub(a)),
+        2 => out_r.iter_mut().zip(row_r.iter().zip(prev_r)).for_each(|(o, (&x, &up))| *o = x.wrapping_sub(up)),
+        3 => out_r
+            .iter_mut()
+            .zip(row_r.iter().zip(row_l.iter().zip(prev_r)))
+            .for_each(|(o, (&x, (&a, &up)))| *o = x.wrapping_sub(((u16::from(a) + u16::from(up)) / 2) as u8)),
+        _ => {
+            for i in 0..n - b {
+                out_r[i] = row_r[i].wrapping_sub(paeth(row_l[i], prev_r[i], prev_l[i]));
+            }
+        }
     }
 }
 
