@@ -300,9 +300,11 @@ pub fn extract_ibsi_with_reference(
                 let tf = fam.texture().expect("remaining families are texture families");
                 let d = disc.as_ref().expect("discretised when texture is requested");
                 let input = TextureInput { levels: &d.levels, morph_mask: &morph.data, n_levels: d.n_levels };
-                for agg in s.texture_aggregations.resolve(tf, s.by_slice) {
-                    out.extend(texture::compute(&input, tf, agg, &s.texture).map_err(FeatureError::Processing)?);
-                }
+                // One call for all aggregations: each texture matrix is built once.
+                let aggs = s.texture_aggregations.resolve(tf, s.by_slice);
+                out.extend(
+                    texture::compute_aggregations(&input, tf, &aggs, &s.texture).map_err(FeatureError::Processing)?,
+                );
             }
         }
     }

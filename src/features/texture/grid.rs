@@ -25,13 +25,18 @@ impl Grid {
         let dims = [s[0] + 2 * pad[0], s[1] + 2 * pad[1], s[2] + 2 * pad[2]];
         let total = dims[0] * dims[1] * dims[2];
         let mut grid = Grid { dims, levels: vec![0; total], morph: vec![false; total], n_roi: 0 };
-        for ((i, j, k), &l) in levels.indexed_iter() {
-            let idx = grid.index(i + pad[0], j + pad[1], k + pad[2]);
-            grid.levels[idx] = l;
-            grid.morph[idx] = morph[[i, j, k]];
-            if l > 0 {
-                grid.n_roi += 1;
+        // Row by row along the last axis (each row's padded copy is contiguous).
+        let n2 = s[2];
+        for (r, (lrow, mrow)) in levels.rows().into_iter().zip(morph.rows()).enumerate() {
+            let (i, j) = (r / s[1], r % s[1]);
+            let at = grid.index(i + pad[0], j + pad[1], pad[2]);
+            for (dst, &l) in grid.levels[at..at + n2].iter_mut().zip(lrow.iter()) {
+                *dst = l;
             }
+            for (dst, &m) in grid.morph[at..at + n2].iter_mut().zip(mrow.iter()) {
+                *dst = m;
+            }
+            grid.n_roi += lrow.iter().filter(|&&l| l > 0).count();
         }
         grid
     }

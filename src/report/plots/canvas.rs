@@ -72,35 +72,40 @@ pub struct Canvas<'a, DB: DrawingBackend> {
 /// happens in design pixels (`SUPERSAMPLE` × larger); the SVG keeps that viewBox.
 pub fn render_figure(
     png_size: (u32, u32),
-    draw_svg: impl FnOnce(&Canvas<SVGBackend>) -> Result<(), PlotError>,
-    draw_png: impl FnOnce(&Canvas<BitMapBackend>) -> Result<(), PlotError>,
+    draw_svg: impl FnOnce(&Canvas<SVGBackend>) -> Result<(), PlotError> + Send,
+    draw_png: impl FnOnce(&Canvas<BitMapBackend>) -> Result<(), PlotError> + Send,
 ) -> Result<Figure, PlotError> {
     ensure_font().map_err(PlotError::Render)?;
     let design = (png_size.0 * SUPERSAMPLE, png_size.1 * SUPERSAMPLE);
-
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, design).into_drawing_area();
-        area.fill(&WHITE).map_err(render_err)?;
-        draw_svg(&Canvas { area: &area, is_svg: true })?;
-        area.present().map_err(render_err)?;
-    }
-    let svg = svg.replacen(
-        &format!("width=\"{}\" height=\"{}\"", design.0, design.1),
-        &format!("width=\"{}\" height=\"{}\"", png_size.0, png_size.1),
-        1,
+    // The two renderings share nothing: draw them on two threads when there are two.
+    let (svg, png) = rayon::join(
+        || -> Result<String, PlotError> {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, design).into_drawing_area();
+                area.fill(&WHITE).map_err(render_err)?;
+                draw_svg(&Canvas { area: &area, is_svg: true })?;
+                area.present().map_err(render_err)?;
+            }
+            Ok(svg.replacen(
+                &format!("width=\"{}\" height=\"{}\"", design.0, design.1),
+                &format!("width=\"{}\" height=\"{}\"", png_size.0, png_size.1),
+                1,
+            ))
+        },
+        || -> Result<Vec<u8>, PlotError> {
+            let mut buf = vec![0u8; design.0 as usize * design.1 as usize * 3];
+            {
+                let area = BitMapBackend::with_buffer(&mut buf, design).into_drawing_area();
+                area.fill(&WHITE).map_err(render_err)?;
+                draw_png(&Canvas { area: &area, is_svg: false })?;
+                area.present().map_err(render_err)?;
+            }
+            let small = downsample_2x(design.0, design.1, &buf);
+            encode_rgb(png_size.0, png_size.1, &small).map_err(PlotError::Render)
+        },
     );
-
-    let mut buf = vec![0u8; design.0 as usize * design.1 as usize * 3];
-    {
-        let area = BitMapBackend::with_buffer(&mut buf, design).into_drawing_area();
-        area.fill(&WHITE).map_err(render_err)?;
-        draw_png(&Canvas { area: &area, is_svg: false })?;
-        area.present().map_err(render_err)?;
-    }
-    let small = downsample_2x(design.0, design.1, &buf);
-    let png = encode_rgb(png_size.0, png_size.1, &small).map_err(PlotError::Render)?;
-    Ok(Figure { svg, png })
+    Ok(Figure { svg: svg?, png: png? })
 }
 
 fn ipt(p: Px) -> (i32, i32) {

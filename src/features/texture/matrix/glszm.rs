@@ -19,20 +19,24 @@ pub fn label_zones(grid: &Grid, linkage: &[isize]) -> Zones {
     let mut label = vec![0u32; grid.levels.len()];
     let (mut level, mut size) = (Vec::new(), Vec::new());
     let mut stack = Vec::new();
-    for start in 0..grid.levels.len() {
-        let l = grid.levels[start];
-        if l == 0 || label[start] != 0 {
+    // Levels of the voxels not yet labelled (labelling sets 0): one load per neighbour test.
+    let mut open = grid.levels.clone();
+    for start in 0..open.len() {
+        let l = open[start];
+        if l == 0 {
             continue;
         }
         let id = level.len() as u32 + 1;
         label[start] = id;
+        open[start] = 0;
         stack.push(start);
         let mut n = 0u32;
         while let Some(v) = stack.pop() {
             n += 1;
             for &off in linkage {
                 let w = step(v, off);
-                if grid.levels[w] == l && label[w] == 0 {
+                if open[w] == l {
+                    open[w] = 0;
                     label[w] = id;
                     stack.push(w);
                 }
