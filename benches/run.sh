@@ -73,6 +73,13 @@ echo "== IBSI CT phantom C-E, one core: radstudy vs MIRP"
 run ibsi_rs env RAYON_NUM_THREADS=1 taskset -c 0 "$BENCH" ibsi "$REF/ibsi"
 run ibsi_mirp env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 taskset -c 0 "$PY" benches/ibsi_mirp.py "$REF/ibsi"
 
+echo "== gzip decoding of the PyRadiomics sample images, one core: radstudy vs zlib-rs"
+run gzip_rs taskset -c 0 "$BENCH" gzip "$REF/pyradiomics/data"
+GZIP_ROWS=""
+for c in brain1 brain2 breast1 lung1 lung2; do
+  GZIP_ROWS+="| $c | $(json gzip_rs ${c}_mb) | $(json gzip_rs ${c}_ours_ms) | $(json gzip_rs ${c}_zlib_ms) | $(ratio "$(json gzip_rs ${c}_zlib_ms)" "$(json gzip_rs ${c}_ours_ms)") |"$'\n'
+done
+
 echo "== selection chain and LASSO-Cox on 300 x 1,500"
 "$PY" benches/gen_data.py "$WORK/bench.csv"
 run sel_rs "$BENCH" selection "$WORK/bench.csv"
@@ -128,6 +135,14 @@ ${SCALE_ROWS}
 | D | $(json ibsi_rs D_s) | $(json ibsi_mirp D_s) | $(ratio "$(json ibsi_mirp D_s)" "$(json ibsi_rs D_s)") | $(json ibsi_rs D_passed)/$(json ibsi_rs D_rows) |
 | E | $(json ibsi_rs E_s) | $(json ibsi_mirp E_s) | $(ratio "$(json ibsi_mirp E_s)" "$(json ibsi_rs E_s)") | $(json ibsi_rs E_passed)/$(json ibsi_rs E_rows) |
 
+## gzip decoding, PyRadiomics sample images (voxel data of \`<case>_image.nrrd\`), one core
+radstudy's decoder (\`src/image/inflate.rs\`) vs zlib-rs 0.6 through flate2's \`MultiGzDecoder\`
+(256 KiB reads, radstudy's reader before); both check the CRC-32; minimum of 9 runs; the outputs
+are compared.
+
+| case | compressed MB | radstudy ms | zlib-rs ms | ratio zlib-rs / radstudy |
+| --- | ---: | ---: | ---: | ---: |
+${GZIP_ROWS}
 ## Selection chain, 300 × 1,500, 20 × 5-fold repeated CV (2 threads / OMP 2)
 |r| > 0.9 filter → L1 logistic (radstudy: 50 λ, inner 5-fold CV, rule min) → L2 logistic, in every
 training split (\`benches/selection_sklearn.py\` is the scikit-learn peer; the |r| filter's

@@ -133,10 +133,51 @@ fn ibsi(dir: &Path) -> Result<String, String> {
     Ok(format!("{{{}}}", parts.join(", ")))
 }
 
+/// gzip decoding of the PyRadiomics sample images: radstudy's decoder vs zlib-rs (flate2's
+/// `MultiGzDecoder` read through 256 KiB buffers, radstudy's reader before), one thread,
+/// minimum of 9 runs each, outputs compared byte for byte.
+fn gzip(dir: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let mut parts = Vec::new();
+    for case in ["brain1", "brain2", "breast1", "lung1", "lung2"] {
+        let file = std::fs::read(dir.join(format!("{case}_image.nrrd"))).map_err(|e| e.to_string())?;
+        let start = file.windows(2).position(|w| w == b"\n\n").ok_or("no NRRD header end")? + 2;
+        let gz = &file[start..];
+        let (mut ours, mut zlib) = (f64::MAX, f64::MAX);
+        let mut buf = vec![0u8; 1 << 18];
+        for _ in 0..9 {
+            let (mut h1, mut h2) = (crc32fast::Hasher::new(), crc32fast::Hasher::new());
+            let t = Instant::now();
+            radstudy::image::inflate::gunzip(gz, |b| h1.update(b)).map_err(|e| e.to_string())?;
+            ours = ours.min(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let mut dec = flate2::read::MultiGzDecoder::new(gz);
+            loop {
+                let n = dec.read(&mut buf).map_err(|e| e.to_string())?;
+                if n == 0 {
+                    break;
+                }
+                h2.update(&buf[..n]);
+            }
+            zlib = zlib.min(t.elapsed().as_secs_f64());
+            if h1.finalize() != h2.finalize() {
+                return Err(format!("{case}: the two decoders disagree"));
+            }
+        }
+        parts.push(format!(
+            r#""{case}_ours_ms": {:.2}, "{case}_zlib_ms": {:.2}, "{case}_mb": {:.1}"#,
+            ours * 1e3,
+            zlib * 1e3,
+            gz.len() as f64 / 1e6
+        ));
+    }
+    Ok(format!("{{{}}}", parts.join(", ")))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
-        eprintln!("usage: bench_radstudy selection|coxnet|ibsi <path>");
+        eprintln!("usage: bench_radstudy selection|coxnet|ibsi|gzip <path>");
         std::process::exit(2);
     }
     let path = Path::new(&args[2]);
@@ -144,6 +185,7 @@ fn main() {
         "selection" => read_csv(path).and_then(|d| selection(&d)),
         "coxnet" => read_csv(path).and_then(|d| coxnet(&d)),
         "ibsi" => ibsi(path),
+        "gzip" => gzip(path),
         other => Err(format!("unknown task `{other}`")),
     };
     match out {

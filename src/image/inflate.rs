@@ -19,7 +19,7 @@ const FLUSH_AT: usize = OUT_LEN - 512;
 
 /// Why a stream could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum InflateError {
+pub enum InflateError {
     /// The data ends before the stream (or its gzip trailer) does.
     Truncated,
     /// The data is not a valid gzip / DEFLATE stream.
@@ -665,7 +665,7 @@ fn gzip_header(input: &[u8], pos: usize) -> Result<usize, InflateError> {
 /// Decode every gzip member of `input` (concatenated members, as `gzip -d` does; bytes after
 /// the last member that do not start a gzip header are ignored), giving the decompressed
 /// bytes to `sink` in order. Returns the number of bytes decoded.
-pub(crate) fn gunzip(input: &[u8], sink: impl FnMut(&[u8])) -> Result<u64, InflateError> {
+pub fn gunzip(input: &[u8], sink: impl FnMut(&[u8])) -> Result<u64, InflateError> {
     let mut out = Output {
         buf: vec![0u8; OUT_LEN].into_boxed_slice().try_into().expect("OUT_LEN bytes"),
         pos: 0,

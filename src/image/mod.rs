@@ -5,7 +5,7 @@ pub mod edt;
 pub mod error;
 mod file_bytes;
 pub mod filters;
-mod inflate;
+pub mod inflate;
 pub mod io;
 mod nifti;
 mod nifti_geometry;
