@@ -12,6 +12,7 @@ use super::error::{io_error, ImageError};
 const MAP_FROM: u64 = 1 << 16;
 
 /// The bytes of a whole file.
+#[derive(Debug)]
 pub(crate) enum FileBytes {
     Mapped(memmap2::Mmap),
     Owned(Vec<u8>),

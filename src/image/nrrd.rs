@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::{io_error, ImageError};
+use super::file_bytes::read_file;
 use super::raw::{byte_count, check_plausible_size, gunzip_prefix, DType, Geometry, RawVolume};
 use super::stream::{GzSource, Layout};
 use super::volume::IDENTITY;
@@ -254,30 +255,33 @@ fn detached_path(path: &Path, name: &str) -> Result<PathBuf, ImageError> {
 }
 
 /// Bytes read from the start of a file to find its header when streaming.
-const STREAM_HEADER_PREFIX: u64 = 1 << 16;
+const STREAM_HEADER_PREFIX: usize = 1 << 16;
 
 /// A gzip-encoded NRRD's header and where its compressed voxel data starts, for streaming
 /// reads (`stream::GzSource`). `None` when the file is not gzip-encoded, has a line skip or
 /// a header longer than 64 KiB (read those whole with `read_nrrd_raw`).
 pub(crate) fn open_gzip_source(path: &Path) -> Result<Option<GzSource>, ImageError> {
-    let mut prefix = Vec::new();
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-    file.take(STREAM_HEADER_PREFIX).read_to_end(&mut prefix).map_err(|e| io_error(path, e))?;
-    let (f, data_start) = parse_header(path, &prefix)?;
-    if data_start >= prefix.len() && prefix.len() as u64 == STREAM_HEADER_PREFIX {
+    let file = read_file(path)?;
+    let prefix = &file[..file.len().min(STREAM_HEADER_PREFIX)];
+    let (f, data_start) = parse_header(path, prefix)?;
+    if data_start >= prefix.len() && prefix.len() == STREAM_HEADER_PREFIX {
         return Ok(None);
     }
     let m = parse_meta(path, &f)?;
     if !matches!(m.encoding.as_str(), "gzip" | "gz") || m.line_skip != 0 || m.byte_skip < 0 {
         return Ok(None);
     }
-    let (data_path, data_start) = match &m.data_file {
-        None => (path.to_path_buf(), data_start as u64),
-        Some(name) => (detached_path(path, name)?, 0),
+    // The file's bytes are kept: attached data is decoded from this same mapping.
+    let (data_path, data, data_start) = match &m.data_file {
+        None => (path.to_path_buf(), file, data_start),
+        Some(name) => {
+            let p = detached_path(path, name)?;
+            let d = read_file(&p)?;
+            (p, d, 0)
+        }
     };
-    let stored = std::fs::metadata(&data_path).map_err(|e| io_error(&data_path, e))?.len();
     let needed = (m.nbytes as u64).saturating_add(m.byte_skip as u64);
-    check_plausible_size(&data_path, needed, stored.saturating_sub(data_start), true)?;
+    check_plausible_size(&data_path, needed, data.len().saturating_sub(data_start) as u64, true)?;
     let (spacing, origin, direction) = m.geometry;
     let layout = Layout {
         dtype: m.dtype,
@@ -289,12 +293,12 @@ pub(crate) fn open_gzip_source(path: &Path) -> Result<Option<GzSource>, ImageErr
         origin,
         direction,
     };
-    Ok(Some(GzSource { path: data_path, data_start, byte_skip: m.byte_skip as u64, layout }))
+    Ok(Some(GzSource { path: data_path, data, data_start, byte_skip: m.byte_skip as u64, layout }))
 }
 
 /// Read a `.nrrd` / `.nhdr` file into a `RawVolume`.
 pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
-    let file_bytes = super::file_bytes::read_file(path)?;
+    let file_bytes = read_file(path)?;
     let (f, data_start) = parse_header(path, &file_bytes)?;
     let Meta { dtype, big_endian, shape, nbytes, encoding, is_text, geometry, line_skip, byte_skip, data_file } =
         parse_meta(path, &f)?;
@@ -306,7 +310,7 @@ pub(crate) fn read_nrrd_raw(path: &Path) -> Result<RawVolume, ImageError> {
         None => (path.to_path_buf(), &file_bytes[data_start..]),
         Some(name) => {
             let p = detached_path(path, &name)?;
-            detached = super::file_bytes::read_file(&p)?;
+            detached = read_file(&p)?;
             (p, &detached)
         }
     };

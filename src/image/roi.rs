@@ -98,14 +98,14 @@ pub(crate) fn bounding_box_padded(mask: &Volume<u8>, pad: [usize; 3]) -> Option<
     let mut hi = [0usize; 3];
     let mut any = false;
     // Row by row along the last axis: only each row's first and last ROI voxel matter.
-    for ((i, j), row) in
-        mask.data.rows().into_iter().enumerate().map(|(r, row)| ((r / mask.data.dim().1, r % mask.data.dim().1), row))
-    {
-        let Some(first) = row.iter().position(|&v| v > 0) else { continue };
-        let last = row.iter().rposition(|&v| v > 0).unwrap_or(first);
-        any = true;
-        lo = [lo[0].min(i), lo[1].min(j), lo[2].min(first)];
-        hi = [hi[0].max(i), hi[1].max(j), hi[2].max(last)];
+    for (i, plane) in mask.data.outer_iter().enumerate() {
+        for (j, row) in plane.rows().into_iter().enumerate() {
+            let Some(first) = row.iter().position(|&v| v > 0) else { continue };
+            let last = row.iter().rposition(|&v| v > 0).unwrap_or(first);
+            any = true;
+            lo = [lo[0].min(i), lo[1].min(j), lo[2].min(first)];
+            hi = [hi[0].max(i), hi[1].max(j), hi[2].max(last)];
+        }
     }
     if !any {
         return None;

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use ndarray::Array3;
 
 use super::error::ImageError;
+use super::file_bytes::FileBytes;
 use super::inflate::gunzip;
 use super::raw::{for_each_sample, DType, RowBox, Selection};
 use super::volume::Volume;
@@ -107,8 +108,10 @@ impl Layout {
 pub(crate) struct GzSource {
     /// The file holding the compressed data (the header, or a detached data file).
     pub path: PathBuf,
-    /// Offset of the gzip stream in `path`.
-    pub data_start: u64,
+    /// That file's bytes.
+    pub data: FileBytes,
+    /// Offset of the gzip stream in `data`.
+    pub data_start: usize,
     /// Decompressed bytes before the voxels.
     pub byte_skip: u64,
     pub layout: Layout,
@@ -145,8 +148,7 @@ impl GzSource {
     /// checksum mismatch an error too.
     fn for_each_row(&self, mut f: impl FnMut(usize, &[u8])) -> Result<(), ImageError> {
         let path = &self.path;
-        let file = super::file_bytes::read_file(path)?;
-        let compressed = file.get(self.data_start as usize..).unwrap_or(&[]);
+        let compressed = self.data.get(self.data_start..).unwrap_or(&[]);
         let (rb, rows) = (self.layout.row_bytes(), self.layout.rows());
         let mut skip = self.byte_skip;
         let (mut r, mut carry) = (0usize, Vec::with_capacity(rb));

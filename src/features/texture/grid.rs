@@ -27,16 +27,16 @@ impl Grid {
         let mut grid = Grid { dims, levels: vec![0; total], morph: vec![false; total], n_roi: 0 };
         // Row by row along the last axis (each row's padded copy is contiguous).
         let n2 = s[2];
-        for (r, (lrow, mrow)) in levels.rows().into_iter().zip(morph.rows()).enumerate() {
-            let (i, j) = (r / s[1], r % s[1]);
-            let at = grid.index(i + pad[0], j + pad[1], pad[2]);
-            for (dst, &l) in grid.levels[at..at + n2].iter_mut().zip(lrow.iter()) {
-                *dst = l;
+        for (i, (lplane, mplane)) in levels.outer_iter().zip(morph.outer_iter()).enumerate() {
+            for (j, (lrow, mrow)) in lplane.rows().into_iter().zip(mplane.rows()).enumerate() {
+                let at = grid.index(i + pad[0], j + pad[1], pad[2]);
+                for ((dst, dm), (&l, &m)) in
+                    grid.levels[at..at + n2].iter_mut().zip(&mut grid.morph[at..at + n2]).zip(lrow.iter().zip(mrow))
+                {
+                    (*dst, *dm) = (l, m);
+                }
+                grid.n_roi += lrow.iter().filter(|&&l| l > 0).count();
             }
-            for (dst, &m) in grid.morph[at..at + n2].iter_mut().zip(mrow.iter()) {
-                *dst = m;
-            }
-            grid.n_roi += lrow.iter().filter(|&&l| l > 0).count();
         }
         grid
     }
