@@ -397,30 +397,88 @@ fn dot4(a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
-/// The k-th largest eigenvalue of the symmetric tridiagonal (d, e) by bisection on Sturm
-/// counts, from the Gershgorin interval down to adjacent floating-point numbers.
+/// Sturm-count points per multisection round (one round narrows the bracket ninefold).
+const SECTIONS: usize = 8;
+
+/// The k-th largest eigenvalue of the symmetric tridiagonal (d, e) by multisection on Sturm
+/// counts, from the Gershgorin interval down to adjacent floating-point numbers. Each round
+/// counts at `SECTIONS` interior points at once (independent recurrences: their divisions
+/// overlap instead of waiting on each other), then keeps the sub-interval where the count
+/// passes n − k. The bracket ends on the same pair of adjacent numbers as plain bisection
+/// (`bisect_kth_largest_plain`, the tests' oracle) wherever the count is monotone in x.
 fn bisect_kth_largest(d: &[f64], e: &[f64], k: usize) -> f64 {
-    let n = d.len();
     let e2: Vec<f64> = e.iter().map(|v| v * v).collect();
+    let (mut lo, mut hi) = gershgorin(d, e);
+    // The wanted eigenvalue has n − k eigenvalues below it.
+    let below = d.len() - k;
+    loop {
+        let w = hi - lo;
+        let xs: [f64; SECTIONS] = std::array::from_fn(|j| lo + w * ((j + 1) as f64 / (SECTIONS + 1) as f64));
+        let distinct = lo < xs[0] && xs.windows(2).all(|p| p[0] < p[1]) && xs[SECTIONS - 1] < hi;
+        if !distinct {
+            break;
+        }
+        let counts = sturm_counts(d, &e2, xs);
+        // The first point whose count passes `below` closes the bracket (hi stays when none).
+        let j = counts.iter().position(|&c| c > below).unwrap_or(SECTIONS);
+        if j < SECTIONS {
+            hi = xs[j];
+        }
+        if j > 0 {
+            lo = xs[j - 1];
+        }
+    }
+    bisect_between(d, &e2, below, lo, hi)
+}
+
+/// `bisect_kth_largest` by plain bisection from the Gershgorin interval.
+#[cfg(test)]
+fn bisect_kth_largest_plain(d: &[f64], e: &[f64], k: usize) -> f64 {
+    let e2: Vec<f64> = e.iter().map(|v| v * v).collect();
+    let (lo, hi) = gershgorin(d, e);
+    bisect_between(d, &e2, d.len() - k, lo, hi)
+}
+
+/// Gershgorin interval of the tridiagonal (d, e): every eigenvalue lies in it.
+fn gershgorin(d: &[f64], e: &[f64]) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for i in 0..n {
+    for i in 0..d.len() {
         let r = e[i].abs() + e.get(i + 1).map_or(0.0, |v| v.abs());
         lo = lo.min(d[i] - r);
         hi = hi.max(d[i] + r);
     }
-    // The wanted eigenvalue has n − k eigenvalues below it.
-    let below = n - k;
+    (lo, hi)
+}
+
+/// Bisection of the bracket (lo, hi) down to adjacent floating-point numbers: the point where
+/// the Sturm count passes `below`.
+fn bisect_between(d: &[f64], e2: &[f64], below: usize, mut lo: f64, mut hi: f64) -> f64 {
     loop {
         let mid = 0.5 * (lo + hi);
         if mid <= lo || mid >= hi {
             return mid;
         }
-        if sturm_count(d, &e2, mid) > below {
+        if sturm_count(d, e2, mid) > below {
             hi = mid;
         } else {
             lo = mid;
         }
     }
+}
+
+/// `sturm_count` at several points at once (the same operations per point).
+fn sturm_counts<const M: usize>(d: &[f64], e2: &[f64], x: [f64; M]) -> [usize; M] {
+    let mut count = [0usize; M];
+    let mut q = [1.0f64; M];
+    for i in 0..d.len() {
+        let off = if i == 0 { 0.0 } else { e2[i] };
+        for m in 0..M {
+            let prev = if q[m] == 0.0 { f64::MIN_POSITIVE } else { q[m] };
+            q[m] = d[i] - x[m] - if i == 0 { 0.0 } else { off / prev };
+            count[m] += usize::from(q[m] < 0.0);
+        }
+    }
+    count
 }
 
 /// Number of eigenvalues of the tridiagonal (d, e² = `e2`) below x.
@@ -519,6 +577,32 @@ mod tests {
             assert!((got - ev[k - 1]).abs() < 1e-12, "k={k}: {got} vs {}", ev[k - 1]);
         }
         assert!(symmetric_kth_largest(&mut flat.clone(), 4, 5).is_none());
+    }
+
+    #[test]
+    fn multisection_ends_where_bisection_ends() {
+        // Random symmetric tridiagonals (and clustered spectra): every k, bit for bit.
+        let mut rng = crate::features::pyrad::test_rng(11);
+        for n in [1usize, 2, 3, 7, 20, 64] {
+            for trial in 0..6 {
+                let d: Vec<f64> = (0..n).map(|_| rng(2001) as f64 / 1000.0 - 1.0).collect();
+                let e: Vec<f64> = (0..n)
+                    .map(|i| {
+                        if i == 0 {
+                            0.0
+                        } else if trial == 5 {
+                            1e-9 * rng(7) as f64
+                        } else {
+                            rng(1001) as f64 / 500.0 - 1.0
+                        }
+                    })
+                    .collect();
+                for k in 1..=n {
+                    let (fast, plain) = (bisect_kth_largest(&d, &e, k), bisect_kth_largest_plain(&d, &e, k));
+                    assert_eq!(fast.to_bits(), plain.to_bits(), "n={n} trial={trial} k={k}: {fast} vs {plain}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -44,10 +44,16 @@ fn edge_vertex2(origin: [usize; 3], edge: usize) -> [i64; 3] {
 /// Compute the mesh coefficients of a (z, y, x) mask with spacing (z, y, x) in mm.
 pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients {
     let (nz, ny, nx) = mask.dim();
-    // Pad by one zero voxel on every side.
+    // Pad by one zero voxel on every side (flat, row-major).
     let size = [nz + 2, ny + 2, nx + 2];
-    let mut padded = Array3::<bool>::from_elem((size[0], size[1], size[2]), false);
-    padded.slice_mut(ndarray::s![1..nz + 1, 1..ny + 1, 1..nx + 1]).assign(mask);
+    let (sy, sz) = (size[2], size[1] * size[2]);
+    let mut padded = vec![0u8; size[0] * sz];
+    for ((z, y, x), &m) in mask.indexed_iter() {
+        padded[(z + 1) * sz + (y + 1) * sy + x + 1] = u8::from(m);
+    }
+    // Rows (z, y) holding some mask voxel: a cube whose four corner rows hold none is empty.
+    let row_any: Vec<bool> = padded.chunks_exact(sy).map(|r| r.iter().any(|&m| m != 0)).collect();
+    let corner_off: [usize; 8] = std::array::from_fn(|c| CORNERS[c][0] * sz + CORNERS[c][1] * sy + CORNERS[c][2]);
 
     let mut volume = 0.0;
     let mut area = 0.0;
@@ -56,12 +62,18 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
     let mut vertices: Vec<[i64; 3]> = Vec::new();
     for iz in 0..size[0] - 1 {
         for iy in 0..size[1] - 1 {
+            let r = iz * size[1] + iy;
+            if !(row_any[r] || row_any[r + 1] || row_any[r + size[1]] || row_any[r + size[1] + 1]) {
+                continue;
+            }
+            let row = &padded[iz * sz + iy * sy..];
             for ix in 0..size[2] - 1 {
                 let mut idx = 0u8;
-                for (c, off) in CORNERS.iter().enumerate() {
-                    if padded[[iz + off[0], iy + off[1], ix + off[2]]] {
-                        idx |= 1 << c;
-                    }
+                for (c, &off) in corner_off.iter().enumerate() {
+                    idx |= row[ix + off] << c;
+                }
+                if idx == 0 {
+                    continue;
                 }
                 let origin = [iz, iy, ix];
                 for edge in [6usize, 7, 11] {
@@ -79,8 +91,8 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
                 if idx == 0 || idx >= 128 {
                     continue;
                 }
-                let row = &TRI_TABLE[idx as usize];
-                for tri in row.chunks(3).take_while(|t| t[0] >= 0) {
+                let tris = &TRI_TABLE[idx as usize];
+                for tri in tris.chunks(3).take_while(|t| t[0] >= 0) {
                     let p: [[f64; 3]; 3] = std::array::from_fn(|k| {
                         let v = edge_vertex2(origin, tri[k] as usize);
                         std::array::from_fn(|d| v[d] as f64 * 0.5 * spacing[d])

@@ -238,38 +238,50 @@ fn filter_axis_blocks<const B: usize>(
         let count = B.min(lanes - first);
         // Short last block: repeat the first lane; its results are discarded.
         let sb: [usize; B] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
-        let contiguous = axis != 2 && count == B && first % d[e] + B <= d[e];
+        // Runs of lanes whose voxels are neighbours in memory (along axis 0 every block is one
+        // run; along axis 1 a run is one row of axis 2): each step copies whole runs.
+        let src_runs = runs(&sb[..count]);
         for (t, xt) in x.iter_mut().enumerate() {
             let off = t * st[axis];
-            if contiguous {
-                for (v, &s) in xt.iter_mut().zip(&sl[sb[0] + off..sb[0] + off + B]) {
-                    *v = f64::from(s);
-                }
-            } else {
+            if src_runs.len() == count {
                 for w in 0..B {
                     xt[w] = f64::from(sl[sb[w] + off]);
+                }
+            } else {
+                for &(w0, n) in &src_runs {
+                    let at = sb[w0] + off;
+                    for (v, &s) in xt[w0..w0 + n].iter_mut().zip(&sl[at..at + n]) {
+                        *v = f64::from(s);
+                    }
                 }
             }
         }
         filter_lines(c, &x, &mut out, &mut back, keep.clone());
-        if contiguous {
-            let db = base(first, &dst_st);
-            for (k, ot) in out[keep.clone()].iter().enumerate() {
-                let at = db + k * dst_st[axis];
-                for (v, &o) in dst[at..at + B].iter_mut().zip(ot) {
+        let db: [usize; B] = std::array::from_fn(|w| base(first + w.min(count - 1), &dst_st));
+        let dst_runs = runs(&db[..count]);
+        for (k, ot) in out[keep.clone()].iter().enumerate() {
+            let koff = k * dst_st[axis];
+            for &(w0, n) in &dst_runs {
+                let at = db[w0] + koff;
+                for (v, &o) in dst[at..at + n].iter_mut().zip(&ot[w0..w0 + n]) {
                     *v = o as f32;
-                }
-            }
-        } else {
-            for w in 0..count {
-                let db = base(first + w, &dst_st);
-                for (k, ot) in out[keep.clone()].iter().enumerate() {
-                    dst[db + k * dst_st[axis]] = ot[w] as f32;
                 }
             }
         }
     }
     Array3::from_shape_vec(dim, dst).expect("buffer matches the shape")
+}
+
+/// Maximal runs `(first lane, length)` of consecutive lanes whose offsets are consecutive.
+fn runs(offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (w, &o) in offsets.iter().enumerate() {
+        match out.last_mut() {
+            Some((w0, n)) if offsets[*w0] + *n == o => *n += 1,
+            _ => out.push((w, 1)),
+        }
+    }
+    out
 }
 
 /// Normalised LoG of `image` at `sigma_mm` (ITK LaplacianRecursiveGaussianImageFilter with
