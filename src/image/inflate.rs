@@ -145,6 +145,7 @@ fn build_table(
     let (mut code, mut len) = (0u32, 0u32);
     let mut sub_prefix = u32::MAX;
     let (mut sub_start, mut sub_bits) = (0usize, 0u32);
+    let mut direct_len = 0u32;
     for &sym in &sorted[..n] {
         let sym = usize::from(sym);
         let l = u32::from(lens[sym]);
@@ -156,13 +157,19 @@ fn build_table(
         // DEFLATE sends codes most significant bit first; the bit buffer reads least first.
         let rev = code.reverse_bits() >> (32 - l);
         if l <= bits {
-            let e = make(sym, l);
-            let mut i = rev as usize;
-            while i < 1 << bits {
-                table[i] = e;
-                i += 1 << l;
+            // The direct part grows with the code length: at length l it holds 1 << l
+            // entries, each code written once at its reversed codeword; doubling the part
+            // (a copy) replicates every entry to the indices sharing its low l bits.
+            while direct_len < l {
+                table.copy_within(0..1 << direct_len, 1 << direct_len);
+                direct_len += 1;
             }
+            table[rev as usize] = make(sym, l);
         } else {
+            while direct_len < bits {
+                table.copy_within(0..1 << direct_len, 1 << direct_len);
+                direct_len += 1;
+            }
             let prefix = rev & mask;
             if prefix != sub_prefix {
                 // A new subtable: as many index bits as the codes sharing this prefix need.
@@ -190,6 +197,10 @@ fn build_table(
             }
         }
         remaining[l as usize] -= 1;
+    }
+    while direct_len < bits {
+        table.copy_within(0..1 << direct_len, 1 << direct_len);
+        direct_len += 1;
     }
     Ok(())
 }
