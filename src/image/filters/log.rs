@@ -240,15 +240,16 @@ fn filter_axis_blocks<const B: usize>(
         let sb: [usize; B] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
         // Runs of lanes whose voxels are neighbours in memory (along axis 0 every block is one
         // run; along axis 1 a run is one row of axis 2): each step copies whole runs.
-        let src_runs = runs(&sb[..count]);
+        let (src_runs, n_src) = runs::<B>(&sb[..count]);
+        let src_runs = &src_runs[..n_src];
         for (t, xt) in x.iter_mut().enumerate() {
             let off = t * st[axis];
-            if src_runs.len() == count {
+            if n_src == count {
                 for w in 0..B {
                     xt[w] = f64::from(sl[sb[w] + off]);
                 }
             } else {
-                for &(w0, n) in &src_runs {
+                for &(w0, n) in src_runs {
                     let at = sb[w0] + off;
                     for (v, &s) in xt[w0..w0 + n].iter_mut().zip(&sl[at..at + n]) {
                         *v = f64::from(s);
@@ -258,10 +259,19 @@ fn filter_axis_blocks<const B: usize>(
         }
         filter_lines(c, &x, &mut out, &mut back, keep.clone());
         let db: [usize; B] = std::array::from_fn(|w| base(first + w.min(count - 1), &dst_st));
-        let dst_runs = runs(&db[..count]);
+        let (dst_runs, n_dst) = runs::<B>(&db[..count]);
+        if n_dst == count && dst_st[axis] == 1 {
+            // Lanes apart in memory, each line contiguous (axis 2): line by line.
+            for (w, &at) in db[..count].iter().enumerate() {
+                for (v, ot) in dst[at..at + keep.len()].iter_mut().zip(&out[keep.clone()]) {
+                    *v = ot[w] as f32;
+                }
+            }
+            continue;
+        }
         for (k, ot) in out[keep.clone()].iter().enumerate() {
             let koff = k * dst_st[axis];
-            for &(w0, n) in &dst_runs {
+            for &(w0, n) in &dst_runs[..n_dst] {
                 let at = db[w0] + koff;
                 for (v, &o) in dst[at..at + n].iter_mut().zip(&ot[w0..w0 + n]) {
                     *v = o as f32;
@@ -272,16 +282,20 @@ fn filter_axis_blocks<const B: usize>(
     Array3::from_shape_vec(dim, dst).expect("buffer matches the shape")
 }
 
-/// Maximal runs `(first lane, length)` of consecutive lanes whose offsets are consecutive.
-fn runs(offsets: &[usize]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
+/// Maximal runs `(first lane, length)` of consecutive lanes whose offsets are consecutive,
+/// and how many there are.
+fn runs<const B: usize>(offsets: &[usize]) -> ([(usize, usize); B], usize) {
+    let mut out = [(0usize, 0usize); B];
+    let mut n = 0;
     for (w, &o) in offsets.iter().enumerate() {
-        match out.last_mut() {
-            Some((w0, n)) if offsets[*w0] + *n == o => *n += 1,
-            _ => out.push((w, 1)),
+        if n > 0 && offsets[out[n - 1].0] + out[n - 1].1 == o {
+            out[n - 1].1 += 1;
+        } else {
+            out[n] = (w, 1);
+            n += 1;
         }
     }
-    out
+    (out, n)
 }
 
 /// Normalised LoG of `image` at `sigma_mm` (ITK LaplacianRecursiveGaussianImageFilter with
