@@ -238,18 +238,20 @@ fn filter_axis_blocks<const B: usize>(
         let count = B.min(lanes - first);
         // Short last block: repeat the first lane; its results are discarded.
         let sb: [usize; B] = std::array::from_fn(|w| base(if w < count { first + w } else { first }, &st));
-        // Runs of lanes whose voxels are neighbours in memory (along axis 0 every block is one
-        // run; along axis 1 a run is one row of axis 2): each step copies whole runs.
-        let (src_runs, n_src) = runs::<B>(&sb[..count]);
-        let src_runs = &src_runs[..n_src];
-        for (t, xt) in x.iter_mut().enumerate() {
-            let off = t * st[axis];
-            if n_src == count {
-                for w in 0..B {
-                    xt[w] = f64::from(sl[sb[w] + off]);
+        if axis == 2 {
+            // Lanes apart in memory, each line contiguous: line by line.
+            for (w, &at) in sb.iter().enumerate() {
+                for (xt, &s) in x.iter_mut().zip(&sl[at..at + len]) {
+                    xt[w] = f64::from(s);
                 }
-            } else {
-                for &(w0, n) in src_runs {
+            }
+        } else {
+            // Runs of lanes whose voxels are neighbours in memory (along axis 0 every block is
+            // one run; along axis 1 a run is one row of axis 2): each step copies whole runs.
+            let (src_runs, n_src) = runs::<B>(&sb[..count]);
+            for (t, xt) in x.iter_mut().enumerate() {
+                let off = t * st[axis];
+                for &(w0, n) in &src_runs[..n_src] {
                     let at = sb[w0] + off;
                     for (v, &s) in xt[w0..w0 + n].iter_mut().zip(&sl[at..at + n]) {
                         *v = f64::from(s);
@@ -259,9 +261,7 @@ fn filter_axis_blocks<const B: usize>(
         }
         filter_lines(c, &x, &mut out, &mut back, keep.clone());
         let db: [usize; B] = std::array::from_fn(|w| base(first + w.min(count - 1), &dst_st));
-        let (dst_runs, n_dst) = runs::<B>(&db[..count]);
-        if n_dst == count && dst_st[axis] == 1 {
-            // Lanes apart in memory, each line contiguous (axis 2): line by line.
+        if axis == 2 {
             for (w, &at) in db[..count].iter().enumerate() {
                 for (v, ot) in dst[at..at + keep.len()].iter_mut().zip(&out[keep.clone()]) {
                     *v = ot[w] as f32;
@@ -269,6 +269,7 @@ fn filter_axis_blocks<const B: usize>(
             }
             continue;
         }
+        let (dst_runs, n_dst) = runs::<B>(&db[..count]);
         for (k, ot) in out[keep.clone()].iter().enumerate() {
             let koff = k * dst_st[axis];
             for &(w0, n) in &dst_runs[..n_dst] {
