@@ -234,16 +234,19 @@ fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
         return 1.0;
     }
     // Q(i,j) summed over ascending k, only over the non-zero p(i,k)·p(j,k) (zero terms add +0
-    // to a sum starting at +0: the same result, bit for bit).
+    // to a sum starting at +0). Each term is w(i,k)·p(j,k) with w(i,k) = p(i,k) / (px(i)·py(k) + ε):
+    // one division per non-zero p(i,k) instead of one per term (the product differs from
+    // PyRadiomics' p(i,k)·p(j,k) / (…) by rounding only, far below the eigenvalue's accuracy).
     let mut q = vec![0.0f64; n * n];
-    let mut nz = Vec::with_capacity(n);
+    let mut nz: Vec<(usize, f64)> = Vec::with_capacity(n);
     for k in 0..n {
         nz.clear();
-        nz.extend((0..n).filter(|&i| p[i * n + k] != 0.0));
-        for &i in &nz {
-            let (pik, den) = (p[i * n + k], px[i] * py[k] + EPS);
-            for &j in &nz {
-                q[i * n + j] += pik * p[j * n + k] / den;
+        nz.extend((0..n).map(|i| (i, p[i * n + k])).filter(|&(_, v)| v != 0.0));
+        for &(i, pik) in &nz {
+            let w = pik / (px[i] * py[k] + EPS);
+            let row = &mut q[i * n..(i + 1) * n];
+            for &(j, pjk) in &nz {
+                row[j] += w * pjk;
             }
         }
     }
@@ -351,7 +354,7 @@ mod tests {
         let mut q = vec![0.0; n * n];
         for i in 0..n {
             for j in 0..n {
-                q[i * n + j] = (0..n).map(|k| p[i * n + k] * p[j * n + k] / (px[i] * py[k] + EPS)).sum();
+                q[i * n + j] = (0..n).map(|k| p[i * n + k] / (px[i] * py[k] + EPS) * p[j * n + k]).sum();
             }
         }
         assert!(symmetrised(&q, &px, n).is_none());
