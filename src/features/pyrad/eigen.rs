@@ -336,48 +336,82 @@ pub fn symmetric_kth_largest(a: &mut [f64], n: usize, k: usize) -> Option<f64> {
 
 /// Householder reduction of the symmetric matrix `a` (full storage) to tridiagonal form,
 /// from the last row up: diagonal `d` and sub-diagonal `e` (`e[i]` couples rows i−1 and i).
+/// Each step's rank-2 update also takes the next step's products A·u row by row while the
+/// row is at hand (the next Householder vector comes from the first row updated): one pass
+/// over the matrix per step, the same operations in the same order as two passes.
 fn tridiagonalise(a: &mut [f64], n: usize) -> (Vec<f64>, Vec<f64>) {
     let mut e = vec![0.0; n];
-    let (mut u, mut q) = (vec![0.0; n], vec![0.0; n]);
+    let (mut u, mut u_next, mut q, mut dots) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let mut house = if n >= 2 { householder(a, n, n - 1, &mut u, &mut e) } else { None };
+    let mut have_dots = false;
     for i in (1..n).rev() {
         let m = i; // the leading block 0..m still to reduce
-        let row_i = &a[i * n..i * n + m];
-        let scale: f64 = row_i.iter().map(|v| v.abs()).sum();
-        if m == 1 || scale == 0.0 {
-            e[i] = a[i * n + m - 1];
+        let Some(h) = house else {
+            // Row i needed no reflection (e[i] is set); the block is unchanged.
+            house = if i >= 2 { householder(a, n, i - 1, &mut u, &mut e) } else { None };
+            have_dots = false;
             continue;
+        };
+        if !have_dots {
+            for j in 0..m {
+                dots[j] = dot4(&a[j * n..j * n + m], &u[..m]);
+            }
         }
-        let mut h = 0.0;
-        for (uk, &v) in u.iter_mut().zip(row_i) {
-            *uk = v / scale;
-            h += *uk * *uk;
-        }
-        let f = u[m - 1];
-        let g = if f >= 0.0 { -h.sqrt() } else { h.sqrt() };
-        e[i] = scale * g;
-        h -= f * g;
-        u[m - 1] = f - g;
-        let u = &u[..m];
         // q = A·u / h − (uᵀA·u / 2h²)·u, then A −= u·qᵀ + q·uᵀ on the leading block.
         let mut uq = 0.0;
         for j in 0..m {
-            q[j] = dot4(&a[j * n..j * n + m], u) / h;
+            q[j] = dots[j] / h;
             uq += q[j] * u[j];
         }
         let hh = uq / (h + h);
         for j in 0..m {
             q[j] -= hh * u[j];
         }
-        let q = &q[..m];
-        for (j, row) in a.chunks_exact_mut(n).take(m).enumerate() {
-            let (uj, qj) = (u[j], q[j]);
-            for ((x, &qk), &uk) in row[..m].iter_mut().zip(q).zip(u) {
+        let (uu, qq) = (&u[..m], &q[..m]);
+        let update = |row: &mut [f64], j: usize| {
+            let (uj, qj) = (uu[j], qq[j]);
+            for ((x, &qk), &uk) in row[..m].iter_mut().zip(qq).zip(uu) {
                 *x -= uj * qk + qj * uk;
             }
+        };
+        update(&mut a[(m - 1) * n..m * n], m - 1);
+        let next = if i >= 2 { householder(a, n, i - 1, &mut u_next, &mut e) } else { None };
+        for j in 0..m - 1 {
+            let row = &mut a[j * n..(j + 1) * n];
+            update(row, j);
+            if next.is_some() {
+                dots[j] = dot4(&row[..m - 1], &u_next[..m - 1]);
+            }
         }
+        std::mem::swap(&mut u, &mut u_next);
+        house = next;
+        have_dots = next.is_some();
     }
     let d = (0..n).map(|i| a[i * n + i]).collect();
     (d, e)
+}
+
+/// The Householder vector `u[..i]` reducing row i (its leading i entries) and its h, or
+/// `None` when the row needs no reflection (one entry, or all zero); sets `e[i]` either way.
+fn householder(a: &[f64], n: usize, i: usize, u: &mut [f64], e: &mut [f64]) -> Option<f64> {
+    let m = i;
+    let row_i = &a[i * n..i * n + m];
+    let scale: f64 = row_i.iter().map(|v| v.abs()).sum();
+    if m == 1 || scale == 0.0 {
+        e[i] = a[i * n + m - 1];
+        return None;
+    }
+    let mut h = 0.0;
+    for (uk, &v) in u.iter_mut().zip(row_i) {
+        *uk = v / scale;
+        h += *uk * *uk;
+    }
+    let f = u[m - 1];
+    let g = if f >= 0.0 { -h.sqrt() } else { h.sqrt() };
+    e[i] = scale * g;
+    h -= f * g;
+    u[m - 1] = f - g;
+    Some(h)
 }
 
 /// Dot product with four interleaved partial sums (a fixed order the compiler can vectorise).
