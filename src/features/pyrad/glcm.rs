@@ -56,10 +56,15 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
     let ngp = d.gray_levels.len();
     let mut mats = count_matrices(&d, &offsets, &pos, ngp);
     if settings.symmetricalGLCM {
+        // P + Pᵀ in place (addition commutes: both cells of a pair get the same sum).
         for p in mats.iter_mut() {
-            let t: Vec<f64> = (0..ngp * ngp).map(|k| p[(k % ngp) * ngp + k / ngp]).collect();
-            for (a, b) in p.iter_mut().zip(t) {
-                *a += b;
+            for i in 0..ngp {
+                p[i * ngp + i] += p[i * ngp + i];
+                for j in 0..i {
+                    let s = p[i * ngp + j] + p[j * ngp + i];
+                    p[i * ngp + j] = s;
+                    p[j * ngp + i] = s;
+                }
             }
         }
     }
