@@ -244,14 +244,17 @@ fn mcc(p: &[f64], px: &[f64], py: &[f64], n: usize) -> f64 {
     // PyRadiomics' p(i,k)·p(j,k) / (…) by rounding only, far below the eigenvalue's accuracy).
     let mut q = vec![0.0f64; n * n];
     let mut nz: Vec<(usize, f64)> = Vec::with_capacity(n);
+    let mut w: Vec<f64> = Vec::with_capacity(n);
     for k in 0..n {
         nz.clear();
         nz.extend((0..n).map(|i| (i, p[i * n + k])).filter(|&(_, v)| v != 0.0));
-        for &(i, pik) in &nz {
-            let w = pik / (px[i] * py[k] + EPS);
+        // The column's divisions first (independent, they overlap), then the products.
+        w.clear();
+        w.extend(nz.iter().map(|&(i, pik)| pik / (px[i] * py[k] + EPS)));
+        for (&(i, _), &wi) in nz.iter().zip(&w) {
             let row = &mut q[i * n..(i + 1) * n];
             for &(j, pjk) in &nz {
-                row[j] += w * pjk;
+                row[j] += wi * pjk;
             }
         }
     }
