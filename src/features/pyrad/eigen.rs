@@ -492,7 +492,7 @@ fn bisect_between(d: &[f64], e2: &[f64], below: usize, mut lo: f64, mut hi: f64)
         if mid <= lo || mid >= hi {
             return mid;
         }
-        if sturm_count(d, e2, mid) > below {
+        if sturm_counts(d, e2, [mid])[0] > below {
             hi = mid;
         } else {
             lo = mid;
@@ -500,30 +500,18 @@ fn bisect_between(d: &[f64], e2: &[f64], below: usize, mut lo: f64, mut hi: f64)
     }
 }
 
-/// `sturm_count` at several points at once (the same operations per point).
+/// Number of eigenvalues of the tridiagonal (d, e² = `e2`) below each of the points `x`
+/// (one independent recurrence per point).
 fn sturm_counts<const M: usize>(d: &[f64], e2: &[f64], x: [f64; M]) -> [usize; M] {
     let mut count = [0usize; M];
     let mut q = [1.0f64; M];
     for i in 0..d.len() {
-        let off = if i == 0 { 0.0 } else { e2[i] };
         for m in 0..M {
+            // A zero pivot is nudged to a tiny negative-safe value (LAPACK dstebz's pivmin idea).
             let prev = if q[m] == 0.0 { f64::MIN_POSITIVE } else { q[m] };
-            q[m] = d[i] - x[m] - if i == 0 { 0.0 } else { off / prev };
+            q[m] = d[i] - x[m] - if i == 0 { 0.0 } else { e2[i] / prev };
             count[m] += usize::from(q[m] < 0.0);
         }
-    }
-    count
-}
-
-/// Number of eigenvalues of the tridiagonal (d, e² = `e2`) below x.
-fn sturm_count(d: &[f64], e2: &[f64], x: f64) -> usize {
-    let mut count = 0;
-    let mut q = 1.0;
-    for i in 0..d.len() {
-        // A zero pivot is nudged to a tiny negative-safe value (LAPACK dstebz's pivmin idea).
-        let prev = if q == 0.0 { f64::MIN_POSITIVE } else { q };
-        q = d[i] - x - if i == 0 { 0.0 } else { e2[i] / prev };
-        count += usize::from(q < 0.0);
     }
     count
 }
