@@ -158,18 +158,11 @@ fn build_table(
         let rev = code.reverse_bits() >> (32 - l);
         if l <= bits {
             // The direct part grows with the code length: at length l it holds 1 << l
-            // entries, each code written once at its reversed codeword; doubling the part
-            // (a copy) replicates every entry to the indices sharing its low l bits.
-            while direct_len < l {
-                table.copy_within(0..1 << direct_len, 1 << direct_len);
-                direct_len += 1;
-            }
+            // entries, each code written once at its reversed codeword.
+            grow_direct(table, &mut direct_len, l);
             table[rev as usize] = make(sym, l);
         } else {
-            while direct_len < bits {
-                table.copy_within(0..1 << direct_len, 1 << direct_len);
-                direct_len += 1;
-            }
+            grow_direct(table, &mut direct_len, bits);
             let prefix = rev & mask;
             if prefix != sub_prefix {
                 // A new subtable: as many index bits as the codes sharing this prefix need.
@@ -198,11 +191,18 @@ fn build_table(
         }
         remaining[l as usize] -= 1;
     }
-    while direct_len < bits {
-        table.copy_within(0..1 << direct_len, 1 << direct_len);
-        direct_len += 1;
-    }
+    grow_direct(table, &mut direct_len, bits);
     Ok(())
+}
+
+/// Double the direct part of a decode table (`1 << len` entries) until it has `1 << to`: each
+/// doubling copies the part after itself, replicating every entry to the indices that share
+/// its low `len` bits (a code of length l decodes whatever bits follow it).
+fn grow_direct(table: &mut [u32], len: &mut u32, to: u32) {
+    while *len < to {
+        table.copy_within(0..1 << *len, 1 << *len);
+        *len += 1;
+    }
 }
 
 /// The bit reader: `buf` holds `left` valid bits (least significant first); bytes past the
