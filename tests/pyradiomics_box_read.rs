@@ -53,3 +53,31 @@ fn box_read_equals_whole_image_read() {
         assert!(read_box(&ci, &params).unwrap().is_none());
     }
 }
+
+#[test]
+fn roi_box_preparation_equals_whole_image_preparation() {
+    // Without preCrop the filters take the whole input image, but the prepared (f64) image is
+    // needed only inside the ROI's box: `extract_case` widens only that box, unless diagnostics
+    // (which describe the whole image) are asked for. Both ways: the same features, bit for bit.
+    use radstudy::features::pyrad::prepare::{prepare, prepare_roi_box};
+    let data = common::reference_dir().join("pyradiomics/data");
+    for case in ["breast1", "brain1"] {
+        let img = read_image(&data.join(format!("{case}_image.nrrd"))).unwrap();
+        let lab = read_image(&data.join(format!("{case}_label.nrrd"))).unwrap();
+        let mut params = parse_params_yaml(&yaml(false, true)).unwrap();
+        params.settings.additionalInfo = false;
+        let boxed = prepare_roi_box(&img, &lab, &params.settings).unwrap();
+        let whole = prepare(&img, &lab, &params.settings).unwrap();
+        assert!(boxed.image.data.len() < whole.image.data.len(), "{case}: only the box is prepared");
+        assert_eq!(boxed.filter_bbox, whole.bbox, "{case}: the filters' box is in the input's indices");
+        let fast = extract_case(&img, &lab, &params).unwrap();
+        params.settings.additionalInfo = true;
+        let full = extract_case(&img, &lab, &params).unwrap();
+        assert!(!full.diagnostics.is_empty() && fast.diagnostics.is_empty());
+        assert_eq!(fast.features.len(), full.features.len());
+        for ((n1, v1), (n2, v2)) in fast.features.iter().zip(&full.features) {
+            assert_eq!(n1, n2);
+            assert!(v1.to_bits() == v2.to_bits() || (v1.is_nan() && v2.is_nan()), "{case} {n1}: {v1} vs {v2}");
+        }
+    }
+}

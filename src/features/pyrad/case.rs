@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use super::prepare::prepare_roi_box;
 use super::roi::RoiArrays;
 use super::{extract_from_roi, extract_shape, prepare, PyradError, PyradParams};
 use crate::image::filters::lbp3d::{lbp3d_box, SampleType};
@@ -27,7 +28,13 @@ pub fn extract_case(
     params: &PyradParams,
 ) -> Result<CaseOutput, PyradError> {
     let settings = &params.settings;
-    let prepared = prepare(image, mask_labels, settings)?;
+    // LBP3D samples around the ROI voxels, beyond the ROI's box: it needs the whole image.
+    let whole_image = params.image_types.iter().any(|(name, _)| name == "LBP3D");
+    let prepared = if whole_image {
+        prepare(image, mask_labels, settings)?
+    } else {
+        prepare_roi_box(image, mask_labels, settings)?
+    };
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
     // The filters' f32 input: the input image when preprocessing left it as it was, else
     // converted once and only when some filter runs.
@@ -58,7 +65,7 @@ pub fn extract_case(
         let images = if let FilterSpec::Lbp3d(p) = &spec {
             lbp3d_box(&prepared.image, &prepared.texture_mask, p, lbp3d_sample_type(image, settings), prepared.bbox)
         } else {
-            apply_box(filter_input(), &spec, prepared.bbox)
+            apply_box(filter_input(), &spec, prepared.filter_bbox)
         }
         .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
         for (name, filtered) in images {

@@ -23,9 +23,12 @@ pub struct Prepared {
     pub bbox: BBox,
     /// `diagnostics_*` entries (name, value as PyRadiomics prints it).
     pub diagnostics: Vec<(String, String)>,
-    /// `image` is the input image itself, widened to f64 (no normalisation, resampling or
-    /// cropping): the filters can take the f32 input as it is.
+    /// `image` is (a box of) the input image itself, widened to f64 (no normalisation,
+    /// resampling or cropping): the filters can take the f32 input as it is.
     pub image_is_input: bool,
+    /// The ROI box on the grid the filters run on: the input image's when `image_is_input`
+    /// (`prepare_roi_box` keeps only this box of it in `image`), else `image`'s (= `bbox`).
+    pub filter_bbox: BBox,
 }
 
 /// Run PyRadiomics' preprocessing. `mask_labels` is the raw label map (voxels equal to
@@ -34,6 +37,29 @@ pub fn prepare(
     image: &Volume<f32>,
     mask_labels: &Volume<f32>,
     settings: &PyradSettings,
+) -> Result<Prepared, PyradError> {
+    prepare_with(image, mask_labels, settings, false)
+}
+
+/// `prepare` for callers that need the prepared image only inside the ROI's bounding box
+/// (features of the Original image; filters take the input image with `filter_bbox`): when
+/// preprocessing leaves the input as it is (no preCrop, normalisation, resampling,
+/// re-segmentation or diagnostics), `image`, the masks and `bbox` are cut to that box, so only
+/// the box is widened to f64. The same features as `prepare`: every feature class sees only
+/// the box.
+pub fn prepare_roi_box(
+    image: &Volume<f32>,
+    mask_labels: &Volume<f32>,
+    settings: &PyradSettings,
+) -> Result<Prepared, PyradError> {
+    prepare_with(image, mask_labels, settings, true)
+}
+
+fn prepare_with(
+    image: &Volume<f32>,
+    mask_labels: &Volume<f32>,
+    settings: &PyradSettings,
+    roi_box_only: bool,
 ) -> Result<Prepared, PyradError> {
     let label = settings.label;
     let mut mask = label_mask(mask_labels, label)?;
@@ -64,6 +90,24 @@ pub fn prepare(
 
     let interp = settings.interpolator_kind()?;
     let resampling = interp.is_some() && settings.resampledPixelSpacing.is_some();
+    let untouched = !settings.preCrop && !settings.normalize && !resampling && settings.resegmentRange.is_none();
+    if roi_box_only && untouched && !info {
+        let bb = check_stats(&stats, settings)?;
+        let end = bb.1.map(|x| x + 1);
+        let img = crate::image::roi::crop(image, (bb.0, end));
+        let mask = crate::image::roi::crop(&mask, (bb.0, end));
+        let bbox = ([0; 3], mask.shape().map(|n| n - 1));
+        let image = img.with_data(img.data.mapv(f64::from));
+        return Ok(Prepared {
+            image,
+            texture_mask: mask.clone(),
+            mask,
+            bbox,
+            diagnostics,
+            image_is_input: true,
+            filter_bbox: bb,
+        });
+    }
     // preCrop without normalisation or resampling: crop first and convert only the crop to
     // f64 (the same values as converting everything and cropping).
     let early_crop = settings.preCrop && !settings.normalize && !resampling;
@@ -120,7 +164,7 @@ pub fn prepare(
         }
     }
     let image_is_input = !settings.preCrop && !settings.normalize && !resampling;
-    Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics, image_is_input })
+    Ok(Prepared { image: img, mask, texture_mask, bbox, diagnostics, image_is_input, filter_bbox: bbox })
 }
 
 /// A label map value as PyRadiomics casts it to UInt32 (NaN and negatives are 0).
