@@ -59,14 +59,14 @@ fn roi_box_preparation_equals_whole_image_preparation() {
     // Without preCrop the filters take the whole input image, but the prepared (f64) image is
     // needed only inside the ROI's box: `extract_case` widens only that box, unless diagnostics
     // (which describe the whole image) are asked for. Both ways: the same features, bit for bit.
-    use radstudy::features::pyrad::prepare::{prepare, prepare_roi_box};
+    use radstudy::features::pyrad::prepare::{prepare, prepare_with};
     let data = common::reference_dir().join("pyradiomics/data");
     for case in ["breast1", "brain1"] {
         let img = read_image(&data.join(format!("{case}_image.nrrd"))).unwrap();
         let lab = read_image(&data.join(format!("{case}_label.nrrd"))).unwrap();
         let mut params = parse_params_yaml(&yaml(false, true)).unwrap();
         params.settings.additionalInfo = false;
-        let boxed = prepare_roi_box(&img, &lab, &params.settings).unwrap();
+        let boxed = prepare_with(&img, &lab, &params.settings, true).unwrap();
         let whole = prepare(&img, &lab, &params.settings).unwrap();
         assert!(boxed.image.data.len() < whole.image.data.len(), "{case}: only the box is prepared");
         assert_eq!(boxed.filter_bbox, whole.bbox, "{case}: the filters' box is in the input's indices");

@@ -6,9 +6,9 @@
 
 use serde_json::Value;
 
-use super::prepare::prepare_roi_box;
+use super::prepare::prepare_with;
 use super::roi::RoiArrays;
-use super::{extract_from_roi, extract_shape, prepare, PyradError, PyradParams};
+use super::{extract_from_roi, extract_shape, PyradError, PyradParams};
 use crate::image::filters::lbp3d::{lbp3d_box, SampleType};
 use crate::image::filters::{apply_box, spec_from_pyradiomics, FilterSpec};
 use crate::image::Volume;
@@ -30,11 +30,7 @@ pub fn extract_case(
     let settings = &params.settings;
     // LBP3D samples around the ROI voxels, beyond the ROI's box: it needs the whole image.
     let whole_image = params.image_types.iter().any(|(name, _)| name == "LBP3D");
-    let prepared = if whole_image {
-        prepare(image, mask_labels, settings)?
-    } else {
-        prepare_roi_box(image, mask_labels, settings)?
-    };
+    let prepared = prepare_with(image, mask_labels, settings, !whole_image)?;
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
     // The filters' f32 input: the input image when preprocessing left it as it was, else
     // converted once and only when some filter runs.

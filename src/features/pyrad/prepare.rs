@@ -27,7 +27,7 @@ pub struct Prepared {
     /// resampling or cropping): the filters can take the f32 input as it is.
     pub image_is_input: bool,
     /// The ROI box on the grid the filters run on: the input image's when `image_is_input`
-    /// (`prepare_roi_box` keeps only this box of it in `image`), else `image`'s (= `bbox`).
+    /// (`prepare_with(.., true)` keeps only this box of it in `image`), else `image`'s (= `bbox`).
     pub filter_bbox: BBox,
 }
 
@@ -41,21 +41,13 @@ pub fn prepare(
     prepare_with(image, mask_labels, settings, false)
 }
 
-/// `prepare` for callers that need the prepared image only inside the ROI's bounding box
-/// (features of the Original image; filters take the input image with `filter_bbox`): when
-/// preprocessing leaves the input as it is (no preCrop, normalisation, resampling,
-/// re-segmentation or diagnostics), `image`, the masks and `bbox` are cut to that box, so only
-/// the box is widened to f64. The same features as `prepare`: every feature class sees only
-/// the box.
-pub fn prepare_roi_box(
-    image: &Volume<f32>,
-    mask_labels: &Volume<f32>,
-    settings: &PyradSettings,
-) -> Result<Prepared, PyradError> {
-    prepare_with(image, mask_labels, settings, true)
-}
-
-fn prepare_with(
+/// `prepare`, or with `roi_box_only` for callers that need the prepared image only inside the
+/// ROI's bounding box (features of the Original image; filters take the input image with
+/// `filter_bbox`): when preprocessing leaves the input as it is (no preCrop, normalisation,
+/// resampling, re-segmentation or diagnostics), `image`, the masks and `bbox` are cut to that
+/// box, so only the box is widened to f64. The same features either way: every feature class
+/// sees only the box.
+pub fn prepare_with(
     image: &Volume<f32>,
     mask_labels: &Volume<f32>,
     settings: &PyradSettings,
