@@ -471,10 +471,13 @@ fn huffman_block<F: FnMut(&[u8])>(
         return Err(InflateError::Truncated);
     }
     let (mut buf, mut left, mut ip) = (bits.buf, bits.left, bits.pos);
+    // The last input position an 8-byte load may start at (negative: none, input under 8 bytes).
+    let fast_end = input.len() as isize - 8;
     macro_rules! refill {
         () => {
-            if ip + 8 <= input.len() {
-                let w = u64::from_le_bytes(input[ip..ip + 8].try_into().expect("8 bytes"));
+            if ip as isize <= fast_end {
+                // SAFETY: ip + 8 <= input.len() (0 <= ip <= fast_end = len - 8).
+                let w = u64::from_le(unsafe { input.as_ptr().add(ip).cast::<u64>().read_unaligned() });
                 buf |= w << left;
                 ip += ((63 - left) >> 3) as usize;
                 left |= 56;
@@ -492,11 +495,13 @@ fn huffman_block<F: FnMut(&[u8])>(
             }
         };
     }
+    // An entry's bit count (bits 0-7) is at most 15 + 13 < 64, so `e & 63` is the same count:
+    // the shift then takes the entry register as it is (x86 shifts use the low 6 bits), which
+    // keeps a zero-extension off the chain from one entry to the next lookup.
     macro_rules! consume {
         ($e:expr) => {{
-            let n = $e & 0xff;
-            buf >>= n;
-            left -= n;
+            buf >>= $e & 63;
+            left -= $e & 0xff;
         }};
     }
     /// Base value plus the extra bits that followed the code in `saved`.
@@ -506,13 +511,23 @@ fn huffman_block<F: FnMut(&[u8])>(
         };
     }
     let mut e = lmain[(buf & LMASK) as usize];
+    // The output buffer's start, taken again after every flush (which borrows `out`). Writes
+    // go through it unchecked: every iteration starts below FLUSH_AT and writes at most three
+    // literals or one copy_match (which checks its own bounds).
+    let mut ob: *mut u8 = out.buf.as_mut_ptr();
+    macro_rules! put {
+        ($at:expr, $v:expr) => {
+            // SAFETY: $at <= op + 2 < FLUSH_AT + 3 <= OUT_LEN (see above).
+            unsafe { ob.add($at).write($v) }
+        };
+    }
     let result = loop {
         if op >= FLUSH_AT {
             out.pos = op;
             out.flush_keep_window();
             op = out.pos;
+            ob = out.buf.as_mut_ptr();
         }
-        let ob: &mut [u8; OUT_LEN] = &mut out.buf;
         // Refilling adds bits above the valid ones: the looked-up entry stays right.
         refill!();
         if e & LITERAL_FLAG != 0 {
@@ -527,18 +542,18 @@ fn huffman_block<F: FnMut(&[u8])>(
                     consume!(e);
                     let l3 = (e >> 16) as u8;
                     e = lmain[(buf & LMASK) as usize];
-                    ob[op & (OUT_LEN - 1)] = l1;
-                    ob[(op + 1) & (OUT_LEN - 1)] = l2;
-                    ob[(op + 2) & (OUT_LEN - 1)] = l3;
+                    put!(op, l1);
+                    put!(op + 1, l2);
+                    put!(op + 2, l3);
                     op += 3;
                     continue;
                 }
-                ob[op & (OUT_LEN - 1)] = l1;
-                ob[(op + 1) & (OUT_LEN - 1)] = l2;
+                put!(op, l1);
+                put!(op + 1, l2);
                 op += 2;
                 continue;
             }
-            ob[op & (OUT_LEN - 1)] = l1;
+            put!(op, l1);
             op += 1;
             continue;
         }
@@ -549,7 +564,7 @@ fn huffman_block<F: FnMut(&[u8])>(
                 consume!(e);
                 let l1 = (e >> 16) as u8;
                 e = lmain[(buf & LMASK) as usize];
-                ob[op & (OUT_LEN - 1)] = l1;
+                put!(op, l1);
                 op += 1;
                 continue;
             }
@@ -599,12 +614,11 @@ fn huffman_block<F: FnMut(&[u8])>(
 /// Copy `length` (3..=258) bytes from `distance` back to `pos` (overlapping copies repeat the
 /// pattern). May write up to 15 bytes past `pos + length`.
 #[inline(always)]
-fn copy_match(buf: &mut [u8; OUT_LEN], pos: usize, distance: usize, length: usize) {
+fn copy_match(p: *mut u8, pos: usize, distance: usize, length: usize) {
     // The decode loop's invariants (pos < FLUSH_AT, length <= 258, distance <= pos), checked
-    // once here so that the word copies below stay inside the buffer.
+    // once here so that the copies below stay inside the buffer (`p`: its OUT_LEN bytes).
     assert!(pos + 258 + 16 <= OUT_LEN && (1..=pos).contains(&distance) && length <= 258);
     let end = pos + length;
-    let p = buf.as_mut_ptr();
     if distance >= 8 {
         // SAFETY: every access is in src = pos - distance .. end + 15 < OUT_LEN (asserted);
         // each 8-byte load is of bytes already written (distance >= 8).
@@ -624,9 +638,10 @@ fn copy_match(buf: &mut [u8; OUT_LEN], pos: usize, distance: usize, length: usiz
             }
         }
     } else if distance == 1 {
-        let word = u64::from(buf[pos - 1]) * 0x0101_0101_0101_0101;
-        // SAFETY: the stores cover pos .. end + 7 < OUT_LEN (asserted above).
+        // SAFETY: the byte read is at pos - 1 >= 0; the stores cover pos .. end + 7 < OUT_LEN
+        // (asserted above).
         unsafe {
+            let word = u64::from(p.add(pos - 1).read()) * 0x0101_0101_0101_0101;
             let (mut d, stop) = (p.add(pos), p.add(end));
             while d < stop {
                 d.cast::<u64>().write_unaligned(word);
@@ -634,8 +649,12 @@ fn copy_match(buf: &mut [u8; OUT_LEN], pos: usize, distance: usize, length: usiz
             }
         }
     } else {
-        for i in pos..end {
-            buf[i] = buf[i - distance];
+        // SAFETY: pos - distance >= 0 and end <= OUT_LEN (asserted above); byte by byte, so
+        // each read is of a byte already written.
+        unsafe {
+            for i in pos..end {
+                p.add(i).write(p.add(i - distance).read());
+            }
         }
     }
 }

@@ -47,6 +47,40 @@ pub fn digitize(x: f64, edges: &[f64]) -> i32 {
     edges.partition_point(|&e| e <= x) as i32
 }
 
+/// `digitize` for many values against the same edges: the search starts at the bin the
+/// edges' mean spacing predicts and walks to the exact boundary (the same comparisons decide,
+/// so the result equals `digitize` for every x, NaN included).
+struct Digitizer<'a> {
+    edges: &'a [f64],
+    first: f64,
+    inv_step: f64,
+}
+
+impl<'a> Digitizer<'a> {
+    fn new(edges: &'a [f64]) -> Self {
+        let n = edges.len();
+        let step = if n >= 2 { (edges[n - 1] - edges[0]) / (n - 1) as f64 } else { 1.0 };
+        let inv_step = if step.is_finite() && step > 0.0 { 1.0 / step } else { 0.0 };
+        Digitizer { edges, first: edges.first().copied().unwrap_or(0.0), inv_step }
+    }
+
+    #[inline]
+    fn level(&self, x: f64) -> i32 {
+        let e = self.edges;
+        // Saturating float-to-int cast: NaN gives 0, out-of-range guesses are clamped.
+        let mut k = (((x - self.first) * self.inv_step) as usize).saturating_add(1).min(e.len());
+        // "edge <= x", false for NaN x: the predicate numpy's digitize (and `digitize`) uses.
+        let at_or_below = |edge: f64| edge <= x;
+        while k > 0 && !at_or_below(e[k - 1]) {
+            k -= 1;
+        }
+        while k < e.len() && at_or_below(e[k]) {
+            k += 1;
+        }
+        k as i32
+    }
+}
+
 /// Discretised ROI in (z, y, x) order: bin index (≥ 1) inside the mask, 0 outside, with the
 /// grey levels present (sorted) and Ng = the largest of them, as PyRadiomics' `_applyBinning`.
 #[derive(Debug, Clone)]
@@ -99,10 +133,23 @@ fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Disc
     let mut levels = Array3::<i32>::zeros(roi.image.raw_dim());
     // Levels are bin indices 0..=edges.len(): mark the ones present.
     let mut seen = vec![false; edges.len() + 1];
-    for ((l, &v), &m) in levels.iter_mut().zip(roi.image.iter()).zip(roi.mask.iter()) {
+    let bins = Digitizer::new(&edges);
+    let mut put = |l: &mut i32, v: f64, m: bool| {
         if m {
-            *l = digitize(v, &edges);
+            *l = bins.level(v);
             seen[*l as usize] = true;
+        }
+    };
+    match (levels.as_slice_mut(), roi.image.as_slice(), roi.mask.as_slice()) {
+        (Some(ls), Some(img), Some(msk)) => {
+            for ((l, &v), &m) in ls.iter_mut().zip(img).zip(msk) {
+                put(l, v, m);
+            }
+        }
+        _ => {
+            for ((l, &v), &m) in levels.iter_mut().zip(roi.image.iter()).zip(roi.mask.iter()) {
+                put(l, v, m);
+            }
         }
     }
     let present: Vec<i32> = (0..seen.len()).filter(|&k| seen[k]).map(|k| k as i32).collect();
@@ -227,6 +274,27 @@ fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digitizer_equals_the_binary_search() {
+        let uniform = arange(-75.0, 412.5, 12.5);
+        let count = {
+            let mut e = linspace(-3.2, 7.9, 17);
+            *e.last_mut().unwrap() += 1.0;
+            e
+        };
+        let mut xs = vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, 1e300, -1e300];
+        for edges in [&uniform, &count] {
+            xs.extend(edges.iter().flat_map(|&e| [e, e.next_down(), e.next_up()]));
+        }
+        xs.extend((0..4000).map(|i| (i as f64 * 0.7913).sin() * 450.0));
+        for edges in [&uniform, &count, &vec![5.0], &vec![-1.0, 1.0]] {
+            let d = Digitizer::new(edges);
+            for &x in &xs {
+                assert_eq!(d.level(x), digitize(x, edges), "x = {x}, edges {edges:?}");
+            }
+        }
+    }
 
     #[test]
     fn pyradiomics_doc_example_edges() {

@@ -53,7 +53,15 @@ impl RoiArrays {
 
     /// ROI intensities in C (z, y, x) order, as numpy's `image[mask]`.
     pub fn values(&self) -> Vec<f64> {
-        self.image.iter().zip(self.mask.iter()).filter(|(_, &m)| m).map(|(&v, _)| v).collect()
+        match (self.image.as_slice(), self.mask.as_slice()) {
+            // Both arrays are built in standard layout: flat slices, an exact-size buffer.
+            (Some(img), Some(msk)) => {
+                let mut out = Vec::with_capacity(msk.iter().map(|&m| usize::from(m)).sum());
+                out.extend(img.iter().zip(msk).filter(|(_, &m)| m).map(|(&v, _)| v));
+                out
+            }
+            _ => self.image.iter().zip(self.mask.iter()).filter(|(_, &m)| m).map(|(&v, _)| v).collect(),
+        }
     }
 }
 
