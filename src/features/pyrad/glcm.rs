@@ -87,7 +87,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         .map(|p| {
             let s: f64 = p.iter().sum();
             let pn: Vec<f64> = p.iter().map(|v| if s == 0.0 { f64::NAN } else { v / s }).collect();
-            angle_features(&pn, &g, d.ng as usize)
+            angle_features(&pn, &g, d.ng as usize, settings.symmetricalGLCM)
         })
         .collect();
     let mean = |k: usize| nanmean(&per_angle.iter().map(|f| f[k]).collect::<Vec<_>>());
@@ -122,7 +122,9 @@ const NAMES: [&str; 24] = [
 ];
 
 /// Features of one normalised matrix `p` (row i, column j over grey values `g`), in NAMES order.
-fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
+/// A symmetric `p` (symmetricalGLCM) is summed over its lower triangle, each off-diagonal
+/// term doubled (exactly: ×2), as the two mirrored cells add the same term.
+fn angle_features(p: &[f64], g: &[f64], ng: usize, symmetric: bool) -> Vec<f64> {
     let n = g.len();
     let at = |i: usize, j: usize| p[i * n + j];
     let px: Vec<f64> = (0..n).map(|i| (0..n).map(|j| at(i, j)).sum()).collect();
@@ -131,40 +133,44 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize) -> Vec<f64> {
     let uy: f64 = (0..n).map(|j| g[j] * py[j]).sum();
     let mut pxy_sum = vec![0.0; 2 * ng + 1];
     let mut pxy_diff = vec![0.0; ng];
-    let (mut ac, mut cp, mut cs, mut ct, mut con, mut ss) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    let (mut sigx, mut sigy, mut corm, mut ene, mut hxy, mut hxy1, mut hxy2) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut ac, mut cp, mut cs, mut ct, mut con) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut corm, mut ene, mut hxy, mut hxy1, mut hxy2) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut maxp = f64::NEG_INFINITY;
     let lg = log2_products(&px, &py);
     for i in 0..n {
-        for j in 0..n {
+        let row = if symmetric { i + 1 } else { n };
+        for j in 0..row {
             let v = at(i, j);
+            let w = if symmetric && j != i { 2.0 } else { 1.0 };
             let pp = px[i] * py[j];
             let lpp = lg[i * n + j];
-            hxy2 -= pp * lpp;
+            hxy2 -= w * pp * lpp;
             if v == 0.0 {
                 // Every other term is ±0 here; adding ±0 to a sum that starts at +0 changes
                 // nothing, so skipping them keeps the result bit for bit.
                 continue;
             }
+            let vw = w * v;
             let (gi, gj) = (g[i], g[j]);
-            pxy_sum[(gi + gj) as usize] += v;
-            pxy_diff[(gi - gj).abs() as usize] += v;
-            ac += v * gi * gj;
+            pxy_sum[(gi + gj) as usize] += vw;
+            pxy_diff[(gi - gj).abs() as usize] += vw;
+            ac += vw * gi * gj;
             let c = gi + gj - ux - uy;
-            cp += v * c.powi(4);
-            cs += v * c.powi(3);
-            ct += v * c * c;
-            con += v * (gi - gj).powi(2);
-            ss += v * (gi - ux).powi(2);
-            sigx += v * (gi - ux).powi(2);
-            sigy += v * (gj - uy).powi(2);
-            corm += v * (gi - ux) * (gj - uy);
-            ene += v * v;
-            hxy -= v * (v + EPS).log2();
-            hxy1 -= v * lpp;
+            cp += vw * c.powi(4);
+            cs += vw * c.powi(3);
+            ct += vw * c * c;
+            con += vw * (gi - gj).powi(2);
+            corm += vw * (gi - ux) * (gj - uy);
+            ene += vw * v;
+            hxy -= vw * (v + EPS).log2();
+            hxy1 -= vw * lpp;
             maxp = maxp.max(v);
         }
     }
+    // Σ_ij p(i,j)·(g_i − ux)² over the row marginal (and likewise for y).
+    let ss: f64 = (0..n).map(|i| px[i] * (g[i] - ux).powi(2)).sum();
+    let sigy2: f64 = (0..n).map(|j| py[j] * (g[j] - uy).powi(2)).sum();
+    let (sigx, sigy) = (ss, sigy2);
     let (sigx, sigy) = (sigx.sqrt(), sigy.sqrt());
     let corr = if sigx * sigy == 0.0 { 1.0 } else { corm / (sigx * sigy + EPS) };
     let diffs = &pxy_diff;

@@ -202,9 +202,9 @@ pub fn wavelet_images_box(
 }
 
 /// "Valid" correlation along `axis` (the axis shrinks by F-1): `out[o] = Σ_j f[j] in[o+F-1-j]`,
-/// summed in ascending j from +0, the same products and order as `swt_line`. Along axes 0
-/// and 1 whole planes / rows are accumulated tap by tap (contiguous, vectorisable); every
-/// output voxel still sees its own sum in the same order.
+/// summed in ascending j from +0, the same products and order as `swt_line`. Whole planes,
+/// rows or (along axis 2) output rows are accumulated tap by tap (contiguous, vectorisable);
+/// every output voxel still sees its own sum in the same order.
 fn valid_axis(src: &Array3<f64>, axis: usize, f: &[f64]) -> Array3<f64> {
     let nf = f.len();
     let src = src.as_standard_layout();
@@ -240,14 +240,10 @@ fn valid_axis(src: &Array3<f64>, axis: usize, f: &[f64]) -> Array3<f64> {
             }
         }
         _ => {
-            for (line, dst) in sl.chunks_exact(d[2]).zip(out.chunks_exact_mut(dim[2])) {
-                for (o, y) in dst.iter_mut().enumerate() {
-                    let mut sum = 0.0;
-                    for (j, &fj) in f.iter().enumerate() {
-                        sum += fj * line[o + nf - 1 - j];
-                    }
-                    *y = sum;
-                }
+            // Tap by tap over a whole output row (independent sums side by side, not one
+            // dependent chain per voxel); each voxel's sum keeps its order.
+            for (r, acc) in out.chunks_exact_mut(dim[2]).enumerate() {
+                taps(acc, r * d[2], 1);
             }
         }
     }
