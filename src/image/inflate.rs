@@ -102,7 +102,7 @@ fn build_table(
     lens: &[u8],
     bits: u32,
     single_code_ok: bool,
-    make: fn(usize, u32) -> u32,
+    make: impl Fn(usize, u32) -> u32,
     table: &mut Vec<u32>,
 ) -> Result<(), InflateError> {
     let mut count = [0u16; 16];
@@ -597,7 +597,10 @@ fn huffman_block<F: FnMut(&[u8])>(
         if distance > op {
             break Err(InflateError::Corrupt("distance too far back"));
         }
-        copy_match(ob, op, distance, length);
+        // SAFETY: op < FLUSH_AT (checked at the loop's top), 1 <= distance (table distances
+        // start at 1) <= op (checked just above), length <= 258 (table lengths): the
+        // preconditions of copy_match.
+        unsafe { copy_match(ob, op, distance, length) };
         op += length;
     };
     bits.buf = buf;
@@ -613,14 +616,16 @@ fn huffman_block<F: FnMut(&[u8])>(
 
 /// Copy `length` (3..=258) bytes from `distance` back to `pos` (overlapping copies repeat the
 /// pattern). May write up to 15 bytes past `pos + length`.
+///
+/// # Safety
+/// `p` points to OUT_LEN writable bytes, `pos < FLUSH_AT`, `1 <= distance <= pos` and
+/// `length <= 258` (the decode loop's invariants): every access below then stays in the buffer.
 #[inline(always)]
-fn copy_match(p: *mut u8, pos: usize, distance: usize, length: usize) {
-    // The decode loop's invariants (pos < FLUSH_AT, length <= 258, distance <= pos), checked
-    // once here so that the copies below stay inside the buffer (`p`: its OUT_LEN bytes).
-    assert!(pos + 258 + 16 <= OUT_LEN && (1..=pos).contains(&distance) && length <= 258);
+unsafe fn copy_match(p: *mut u8, pos: usize, distance: usize, length: usize) {
+    debug_assert!(pos + 258 + 16 <= OUT_LEN && (1..=pos).contains(&distance) && length <= 258);
     let end = pos + length;
     if distance >= 8 {
-        // SAFETY: every access is in src = pos - distance .. end + 15 < OUT_LEN (asserted);
+        // SAFETY: every access is in src = pos - distance .. end + 15 < OUT_LEN (preconditions);
         // each 8-byte load is of bytes already written (distance >= 8).
         unsafe {
             let (mut s, mut d) = (p.add(pos - distance), p.add(pos));
@@ -639,7 +644,7 @@ fn copy_match(p: *mut u8, pos: usize, distance: usize, length: usize) {
         }
     } else if distance == 1 {
         // SAFETY: the byte read is at pos - 1 >= 0; the stores cover pos .. end + 7 < OUT_LEN
-        // (asserted above).
+        // (preconditions).
         unsafe {
             let word = u64::from(p.add(pos - 1).read()) * 0x0101_0101_0101_0101;
             let (mut d, stop) = (p.add(pos), p.add(end));
@@ -649,7 +654,7 @@ fn copy_match(p: *mut u8, pos: usize, distance: usize, length: usize) {
             }
         }
     } else {
-        // SAFETY: pos - distance >= 0 and end <= OUT_LEN (asserted above); byte by byte, so
+        // SAFETY: pos - distance >= 0 and end <= OUT_LEN (preconditions); byte by byte, so
         // each read is of a byte already written.
         unsafe {
             for i in pos..end {
