@@ -287,7 +287,10 @@ impl<'a> Bits<'a> {
 
 /// Decoded bytes with the history window in front, flushed to the sink in chunks.
 struct Output<F: FnMut(&[u8])> {
-    buf: Box<[u8; OUT_LEN]>,
+    /// OUT_LEN bytes, not zeroed: only bytes already written are ever read (matches reach
+    /// back at most to the start of the stream, `distance <= pos`), so a fresh or reused
+    /// allocation needs no clearing. Accessed through `ptr` and the written range only.
+    buf: Box<[std::mem::MaybeUninit<u8>]>,
     pos: usize,
     /// Start of the bytes not yet given to the sink.
     start: usize,
@@ -305,16 +308,23 @@ impl<F: FnMut(&[u8])> Output<F> {
         }
     }
 
+    fn ptr(&mut self) -> *mut u8 {
+        self.buf.as_mut_ptr().cast()
+    }
+
     #[cold]
     fn flush_keep_window(&mut self) {
         self.emit();
-        self.buf.copy_within(self.pos - WINDOW..self.pos, 0);
+        // SAFETY: the window pos - WINDOW..pos (written bytes, pos <= OUT_LEN) moves to the
+        // buffer's start; the ranges do not overlap (pos >= FLUSH_AT > 2 * WINDOW).
+        unsafe { std::ptr::copy_nonoverlapping(self.ptr().add(self.pos - WINDOW), self.ptr(), WINDOW) };
         self.pos = WINDOW;
         self.start = WINDOW;
     }
 
     fn emit(&mut self) {
-        let b = &self.buf[self.start..self.pos];
+        // SAFETY: start..pos (<= OUT_LEN) are bytes the decoder wrote.
+        let b = unsafe { std::slice::from_raw_parts(self.ptr().add(self.start), self.pos - self.start) };
         self.crc.update(b);
         self.count += b.len() as u64;
         (self.sink)(b);
@@ -375,11 +385,13 @@ fn inflate_stream_portable<F: FnMut(&[u8])>(
                 let data = input.get(p + 4..p + 4 + usize::from(n)).ok_or(InflateError::Truncated)?;
                 let mut rest = data;
                 while !rest.is_empty() {
+                    out.maybe_flush();
                     let k = rest.len().min(FLUSH_AT - out.pos);
-                    out.buf[out.pos..out.pos + k].copy_from_slice(&rest[..k]);
+                    // SAFETY: out.pos < FLUSH_AT after the flush check, so out.pos + k <=
+                    // FLUSH_AT < OUT_LEN; `rest` is the input, not the buffer.
+                    unsafe { std::ptr::copy_nonoverlapping(rest.as_ptr(), out.ptr().add(out.pos), k) };
                     out.pos += k;
                     rest = &rest[k..];
-                    out.maybe_flush();
                 }
                 bits.pos = p + 4 + usize::from(n);
             }
@@ -514,7 +526,7 @@ fn huffman_block<F: FnMut(&[u8])>(
     // The output buffer's start, taken again after every flush (which borrows `out`). Writes
     // go through it unchecked: every iteration starts below FLUSH_AT and writes at most three
     // literals or one copy_match (which checks its own bounds).
-    let mut ob: *mut u8 = out.buf.as_mut_ptr();
+    let mut ob: *mut u8 = out.ptr();
     macro_rules! put {
         ($at:expr, $v:expr) => {
             // SAFETY: $at <= op + 2 < FLUSH_AT + 3 <= OUT_LEN (see above).
@@ -526,7 +538,7 @@ fn huffman_block<F: FnMut(&[u8])>(
             out.pos = op;
             out.flush_keep_window();
             op = out.pos;
-            ob = out.buf.as_mut_ptr();
+            ob = out.ptr();
         }
         // Refilling adds bits above the valid ones: the looked-up entry stays right.
         refill!();
@@ -701,14 +713,8 @@ fn gzip_header(input: &[u8], pos: usize) -> Result<usize, InflateError> {
 /// the last member that do not start a gzip header are ignored), giving the decompressed
 /// bytes to `sink` in order. Returns the number of bytes decoded.
 pub fn gunzip(input: &[u8], sink: impl FnMut(&[u8])) -> Result<u64, InflateError> {
-    let mut out = Output {
-        buf: vec![0u8; OUT_LEN].into_boxed_slice().try_into().expect("OUT_LEN bytes"),
-        pos: 0,
-        start: 0,
-        crc: crc32fast::Hasher::new(),
-        count: 0,
-        sink,
-    };
+    let mut out =
+        Output { buf: Box::new_uninit_slice(OUT_LEN), pos: 0, start: 0, crc: crc32fast::Hasher::new(), count: 0, sink };
     let (mut pos, mut total) = (0, 0u64);
     loop {
         let data = gzip_header(input, pos)?;
