@@ -169,9 +169,8 @@ fn angle_features(p: &[f64], g: &[f64], ng: usize, symmetric: bool) -> Vec<f64> 
     }
     // Σ_ij p(i,j)·(g_i − ux)² over the row marginal (and likewise for y).
     let ss: f64 = (0..n).map(|i| px[i] * (g[i] - ux).powi(2)).sum();
-    let sigy2: f64 = (0..n).map(|j| py[j] * (g[j] - uy).powi(2)).sum();
-    let (sigx, sigy) = (ss, sigy2);
-    let (sigx, sigy) = (sigx.sqrt(), sigy.sqrt());
+    let var_y: f64 = (0..n).map(|j| py[j] * (g[j] - uy).powi(2)).sum();
+    let (sigx, sigy) = (ss.sqrt(), var_y.sqrt());
     let corr = if sigx * sigy == 0.0 { 1.0 } else { corm / (sigx * sigy + EPS) };
     let diffs = &pxy_diff;
     let da: f64 = diffs.iter().enumerate().map(|(k, v)| k as f64 * v).sum();
