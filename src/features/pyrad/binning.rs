@@ -16,6 +16,11 @@ use super::PyradError;
 pub fn bin_edges(values: &[f64], settings: &PyradSettings) -> Result<Vec<f64>, PyradError> {
     let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
     let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    edges_for_range(min, max, settings)
+}
+
+/// `bin_edges` of values whose minimum and maximum (NaN ignored) are `min` and `max`.
+fn edges_for_range(min: f64, max: f64, settings: &PyradSettings) -> Result<Vec<f64>, PyradError> {
     if !min.is_finite() || !max.is_finite() {
         return Err(PyradError::Feature { class: "binning", msg: "no finite ROI intensities".into() });
     }
@@ -125,11 +130,17 @@ pub fn discretised<'a>(roi: &'a RoiArrays, settings: &PyradSettings) -> Result<C
 }
 
 fn discretise_uncached(roi: &RoiArrays, settings: &PyradSettings) -> Result<Discretised, PyradError> {
-    let values = roi.values();
-    if values.is_empty() {
+    // The edges need only the ROI's range: no copy of its values.
+    let (mut min, mut max, mut any) = (f64::INFINITY, f64::NEG_INFINITY, false);
+    ndarray::Zip::from(&roi.image).and(&roi.mask).for_each(|&v, &m| {
+        if m {
+            (min, max, any) = (min.min(v), max.max(v), true);
+        }
+    });
+    if !any {
         return Err(PyradError::Mask("empty ROI".into()));
     }
-    let edges = bin_edges(&values, settings)?;
+    let edges = edges_for_range(min, max, settings)?;
     let mut levels = Array3::<i32>::zeros(roi.image.raw_dim());
     // Levels are bin indices 0..=edges.len(): mark the ones present.
     let mut seen = vec![false; edges.len() + 1];
