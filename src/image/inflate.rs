@@ -1,6 +1,6 @@
-//! DEFLATE (RFC 1951) and gzip (RFC 1952) decoding for voxel data, 1.2-1.4x faster than zlib-rs
-//! on the PyRadiomics sample images (`just bench`; image data is mostly short matches and
-//! literals): the whole compressed input is in memory and the output is handed to a sink in
+//! DEFLATE (RFC 1951) and gzip (RFC 1952) decoding for voxel data, within ~5-10 % of C libdeflate
+//! on the PyRadiomics sample images (brain1: 6.5 vs 5.9 ms; image data is mostly short matches
+//! and literals): the whole compressed input is in memory and the output is handed to a sink in
 //! pieces of at most ~480 KiB, so a volume is never held decompressed unless the caller keeps
 //! it. Table-driven like libdeflate: a 64-bit bit buffer refilled by one unaligned load (one
 //! well-predicted branch for the input's end), up to three literals or one length + distance per refill,
