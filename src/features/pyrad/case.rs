@@ -10,7 +10,7 @@ use super::prepare::prepare_with;
 use super::roi::RoiArrays;
 use super::{extract_from_roi, extract_shape, PyradError, PyradParams};
 use crate::image::filters::lbp3d::{lbp3d_box, SampleType};
-use crate::image::filters::{apply_box, spec_from_pyradiomics, FilterSpec};
+use crate::image::filters::{for_each_box, spec_from_pyradiomics, FilterError, FilterSpec};
 use crate::image::Volume;
 
 /// The result of one case: `diagnostics_*` entries and `(column, value)` features in order.
@@ -56,20 +56,43 @@ pub fn extract_case(
         }
         let spec = spec_from_pyradiomics(type_name, &merged_map)
             .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
-        // Filters compute only the ROI's bounding box where that is exact (LoG, wavelet).
+        // Filters compute only the ROI's bounding box where that is exact (LoG, wavelet), and
+        // each derived image's features are taken before the next image is computed (one held
+        // at a time: fewer fresh memory pages).
         // LBP3D samples around the ROI voxels of the (re-segmented) mask, in the image's dtype.
-        let images = if let FilterSpec::Lbp3d(p) = &spec {
-            lbp3d_box(&prepared.image, &prepared.texture_mask, p, lbp3d_sample_type(image, settings), prepared.bbox)
-        } else {
-            apply_box(filter_input(), &spec, prepared.filter_bbox)
-        }
-        .map_err(|e| PyradError::Settings(format!("image type {type_name}: {e}")))?;
-        for (name, filtered) in images {
+        let settings_error = |e: FilterError| PyradError::Settings(format!("image type {type_name}: {e}"));
+        let mut add = |name: String, filtered: ndarray::Array3<f64>| -> Result<(), Step> {
             let roi = RoiArrays::from_box(&filtered, &original);
-            features.extend(extract_from_roi(&name, &roi, &merged, &params.classes)?);
-        }
+            drop(filtered);
+            features.extend(extract_from_roi(&name, &roi, &merged, &params.classes).map_err(Step::Features)?);
+            Ok(())
+        };
+        let done = if let FilterSpec::Lbp3d(p) = &spec {
+            let sample = lbp3d_sample_type(image, settings);
+            let images =
+                lbp3d_box(&prepared.image, &prepared.texture_mask, p, sample, prepared.bbox).map_err(settings_error)?;
+            images.into_iter().try_for_each(|(name, filtered)| add(name, filtered))
+        } else {
+            for_each_box(filter_input(), &spec, prepared.filter_bbox, add)
+        };
+        done.map_err(|e| match e {
+            Step::Filter(e) => settings_error(e),
+            Step::Features(e) => e,
+        })?;
     }
     Ok(CaseOutput { diagnostics: prepared.diagnostics.clone(), features })
+}
+
+/// Why one derived image of an image type failed: its filter, or its features.
+enum Step {
+    Filter(FilterError),
+    Features(PyradError),
+}
+
+impl From<FilterError> for Step {
+    fn from(e: FilterError) -> Self {
+        Step::Filter(e)
+    }
 }
 
 /// The numpy dtype of PyRadiomics' preprocessed image: float64 after normalisation, else the

@@ -370,25 +370,31 @@ fn python_float_str(x: f64) -> String {
 /// LoG images for each sigma, skipping the sigmas (and images) PyRadiomics skips: none when
 /// an axis has < 4 voxels; a sigma when some axis has size < ceil(sigma/spacing) + 1.
 pub fn log_images(image: &Volume<f32>, sigma_mm: &[f64]) -> Result<Vec<(String, Volume<f32>)>, FilterError> {
-    per_sigma(image, sigma_mm, |sigma| laplacian_of_gaussian(image, sigma))
+    kept_sigmas(image, sigma_mm)?
+        .into_iter()
+        .map(|sigma| Ok((log_name(sigma), laplacian_of_gaussian(image, sigma)?)))
+        .collect()
 }
 
 /// `log_images` on the inclusive (x, y, z) box `bbox` only (bbox-shaped f32 arrays), with the
-/// same skipping rules.
-pub fn log_images_box(
+/// same skipping rules, each image given to `emit` before the next sigma is computed (only one
+/// is held at a time).
+pub fn log_images_box_each<E: From<FilterError>>(
     image: &Volume<f32>,
     sigma_mm: &[f64],
     bbox: ([usize; 3], [usize; 3]),
-) -> Result<Vec<(String, Array3<f32>)>, FilterError> {
-    per_sigma(image, sigma_mm, |sigma| laplacian_of_gaussian_box(image, sigma, bbox))
+    emit: &mut impl FnMut(String, Array3<f32>) -> Result<(), E>,
+) -> Result<(), E> {
+    for sigma in kept_sigmas(image, sigma_mm)? {
+        emit(log_name(sigma), laplacian_of_gaussian_box(image, sigma, bbox)?)?;
+    }
+    Ok(())
 }
 
-/// PyRadiomics' sigma checks and skipping rules around one LoG computation per kept sigma.
-fn per_sigma<T>(
-    image: &Volume<f32>,
-    sigma_mm: &[f64],
-    log: impl Fn(f64) -> Result<T, FilterError>,
-) -> Result<Vec<(String, T)>, FilterError> {
+/// The sigmas PyRadiomics computes, in order: none when an axis has < 4 voxels; a sigma is
+/// skipped when some axis has size < ceil(sigma/spacing) + 1. Errors on an empty list or a
+/// sigma that is not a positive number.
+fn kept_sigmas(image: &Volume<f32>, sigma_mm: &[f64]) -> Result<Vec<f64>, FilterError> {
     if sigma_mm.is_empty() {
         return Err(FilterError::InvalidSetting("LoG needs at least one sigma (PyRadiomics yields nothing)".into()));
     }
@@ -399,14 +405,8 @@ fn per_sigma<T>(
     if shape.iter().any(|&n| n < 4) {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    for &sigma in sigma_mm {
-        let fits = (0..3).all(|a| shape[a] as f64 >= (sigma / image.spacing[a]).ceil() + 1.0);
-        if fits {
-            out.push((log_name(sigma), log(sigma)?));
-        }
-    }
-    Ok(out)
+    let fits = |sigma: f64| (0..3).all(|a| shape[a] as f64 >= (sigma / image.spacing[a]).ceil() + 1.0);
+    Ok(sigma_mm.iter().copied().filter(|&s| fits(s)).collect())
 }
 
 #[cfg(test)]

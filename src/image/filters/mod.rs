@@ -134,28 +134,50 @@ pub fn apply_box(
     spec: &FilterSpec,
     bbox: ([usize; 3], [usize; 3]),
 ) -> Result<Vec<(String, ndarray::Array3<f64>)>, FilterError> {
+    let mut out = Vec::new();
+    for_each_box(image, spec, bbox, |name, img| {
+        out.push((name, img));
+        Ok::<(), FilterError>(())
+    })?;
+    Ok(out)
+}
+
+/// `apply_box`, giving each derived image to `emit` in the same order, LoG and wavelet images
+/// as soon as each is computed: a caller that uses and drops each image holds one at a time.
+/// Stops at the first error, the filter's or `emit`'s.
+pub fn for_each_box<E: From<FilterError>>(
+    image: &Volume<f32>,
+    spec: &FilterSpec,
+    bbox: ([usize; 3], [usize; 3]),
+    mut emit: impl FnMut(String, ndarray::Array3<f64>) -> Result<(), E>,
+) -> Result<(), E> {
     if image.shape().contains(&0) {
-        return Err(FilterError::EmptyImage);
+        return Err(FilterError::EmptyImage.into());
     }
     if (0..3).any(|a| bbox.0[a] > bbox.1[a] || bbox.1[a] >= image.shape()[a]) {
-        return Err(FilterError::InvalidSetting(format!("box {bbox:?} outside the image {:?}", image.shape())));
+        let msg = format!("box {bbox:?} outside the image {:?}", image.shape());
+        return Err(FilterError::InvalidSetting(msg).into());
     }
-    let to_f64 = |v: Vec<(String, ndarray::Array3<f32>)>| v.into_iter().map(|(n, a)| (n, a.mapv(f64::from))).collect();
     match spec {
-        FilterSpec::Log { sigma_mm } => Ok(to_f64(log::log_images_box(image, sigma_mm, bbox)?)),
+        FilterSpec::Log { sigma_mm } => {
+            log::log_images_box_each(image, sigma_mm, bbox, &mut |n, a| emit(n, a.mapv(f64::from)))
+        }
         FilterSpec::Wavelet { wavelet, start_level, level } => {
-            wavelet::wavelet_images_box(image, wavelet, *start_level, *level, bbox)
+            wavelet::wavelet_images_box_each(image, wavelet, *start_level, *level, bbox, &mut emit)
         }
         FilterSpec::Lbp3d(_) => Err(FilterError::InvalidSetting(
             "LBP3D is computed on the ROI voxels and needs the mask: use filters::lbp3d::lbp3d_box".into(),
-        )),
+        )
+        .into()),
         _ => {
             let (lo, hi) = bbox;
             let sl = ndarray::s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
             // `apply` only checks the mask's shape; no filter reads it.
             let mask = image.with_data(ndarray::Array3::<u8>::zeros(image.data.raw_dim()));
-            let full = apply(image, &mask, spec)?;
-            Ok(full.into_iter().map(|(n, v)| (n, v.data.slice(sl).mapv(f64::from))).collect())
+            for (n, v) in apply(image, &mask, spec)? {
+                emit(n, v.data.slice(sl).mapv(f64::from))?;
+            }
+            Ok(())
         }
     }
 }

@@ -4,7 +4,7 @@
 //! approximation (no filter dilation: PyRadiomics' choice), and results are cropped back.
 //! Band names list the filters along x, y, z (index axes i, j, k) in that order.
 //! Computation in f64 (PyWavelets' dtype for integer images). Must not crop beyond the padding,
-//! except `wavelet_images_box`, which computes only a box of the result.
+//! except `wavelet_images_box_each`, which computes only a box of the result.
 
 use ndarray::{s, Array3, Axis, Zip};
 
@@ -147,30 +147,37 @@ pub fn wavelet_images_f64(
     Ok(out)
 }
 
-/// The level-1 (start_level 0) wavelet images of `wavelet_images_f64` on the inclusive (x, y, z)
-/// box `bbox` only, as bbox-shaped arrays, bit-identical to cropping the full result: the SWT
-/// is an FIR filter, so an output voxel needs only a halo of the filter length along each axis
-/// (indices wrap periodically over the padded image, as in the full transform). Other levels
-/// compute the whole image and crop it.
-pub fn wavelet_images_box(
+/// The wavelet images of `wavelet_images_f64` on the inclusive (x, y, z) box `bbox` only, as
+/// bbox-shaped arrays in the same order, each given to `emit` as soon as it is computed.
+/// Level 1 (start_level 0) is bit-identical to cropping the full result but computes only the
+/// box: the SWT is an FIR filter, so an output voxel needs only a halo of the filter length
+/// along each axis (indices wrap periodically over the padded image, as in the full
+/// transform). Its bands are built depth first (x, then y, then z filter), so only one
+/// intermediate per axis and the approximation (emitted last) are held at a time. Other
+/// levels compute the whole image and crop it.
+pub fn wavelet_images_box_each<E: From<FilterError>>(
     image: &Volume<f32>,
     wavelet: &str,
     start_level: u32,
     level: u32,
     bbox: ([usize; 3], [usize; 3]),
-) -> Result<Vec<(String, Array3<f64>)>, FilterError> {
+    emit: &mut impl FnMut(String, Array3<f64>) -> Result<(), E>,
+) -> Result<(), E> {
     let sh = image.shape();
     if sh.contains(&0) {
-        return Err(FilterError::EmptyImage);
+        return Err(FilterError::EmptyImage.into());
     }
     if (0..3).any(|a| bbox.0[a] > bbox.1[a] || bbox.1[a] >= sh[a]) {
-        return Err(FilterError::InvalidSetting(format!("box {bbox:?} outside the image {sh:?}")));
+        return Err(FilterError::InvalidSetting(format!("box {bbox:?} outside the image {sh:?}")).into());
     }
     if start_level != 0 || level != 1 {
         let full = wavelet_images_f64(image, wavelet, start_level, level)?;
         let (lo, hi) = bbox;
         let sl = s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
-        return Ok(full.into_iter().map(|(n, v)| (n, v.data.slice(sl).to_owned())).collect());
+        for (n, v) in full {
+            emit(n, v.data.slice(sl).to_owned())?;
+        }
+        return Ok(());
     }
     let (lo, hi) = filter_bank(wavelet)?;
     let nf = lo.len();
@@ -185,20 +192,23 @@ pub fn wavelet_images_box(
     let data = Array3::from_shape_fn((idx[0].len(), idx[1].len(), idx[2].len()), |(i, j, k)| {
         f64::from(image.data[[idx[0][i], idx[1][j], idx[2][k]]])
     });
-    let mut bands = vec![(String::new(), data)];
-    for axis in 0..3 {
-        let mut next = Vec::with_capacity(bands.len() * 2);
-        for (name, arr) in &bands {
-            next.push((format!("{name}L"), valid_axis(arr, axis, &lo)));
-            next.push((format!("{name}H"), valid_axis(arr, axis, &hi)));
+    let banks = [('L', &lo), ('H', &hi)];
+    let mut approximation = None;
+    for (a, fa) in banks {
+        let x = valid_axis(&data, 0, fa);
+        for (b, fb) in banks {
+            let xy = valid_axis(&x, 1, fb);
+            for (c, fc) in banks {
+                let band = valid_axis(&xy, 2, fc);
+                if (a, b, c) == ('L', 'L', 'L') {
+                    approximation = Some(band);
+                } else {
+                    emit(format!("wavelet-{a}{b}{c}"), band)?;
+                }
+            }
         }
-        bands = next;
     }
-    let approx = bands.iter().position(|(n, _)| n == "LLL").unwrap_or(0);
-    let lll = bands.remove(approx);
-    let mut out: Vec<(String, Array3<f64>)> = bands.into_iter().map(|(n, a)| (format!("wavelet-{n}"), a)).collect();
-    out.push(("wavelet-LLL".to_string(), lll.1));
-    Ok(out)
+    emit("wavelet-LLL".to_string(), approximation.expect("the L,L,L branch ran"))
 }
 
 /// "Valid" correlation along `axis` (the axis shrinks by F-1): `out[o] = Σ_j f[j] in[o+F-1-j]`,
