@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::pyrad::prepare::{label_of, padded_box};
-use super::pyrad::{extract_case, parse_params_yaml, CaseOutput, PyradParams};
+use super::pyrad::{extract_case_owned, parse_params_yaml, CaseOutput, PyradParams};
 use crate::image::io::{read_image, StoredVolume, StreamedVolume};
 use crate::image::GeometryTolerance;
 
@@ -52,7 +52,8 @@ pub fn extract_one(case: &CaseInput, params: &PyradParams) -> Result<CaseOutput,
             read_image(&case.mask).map_err(|e| format!("mask {}: {e}", case.mask.display()))?,
         ),
     };
-    extract_case(&img, &lab, &p).map_err(|e| format!("case {} / {}: {e}", case.image.display(), case.mask.display()))
+    extract_case_owned(img, lab, &p)
+        .map_err(|e| format!("case {} / {}: {e}", case.image.display(), case.mask.display()))
 }
 
 /// Image and label map already cut to the ROI's padded box, when that gives exactly the

@@ -119,10 +119,15 @@ pub(crate) fn bounding_box_padded(mask: &Volume<u8>, pad: [usize; 3]) -> Option<
 /// The sub-volume `start..end` (clamped to the grid); the origin moves to the physical
 /// position of voxel `start` (through spacing and direction), spacing and direction stay.
 pub fn crop<T: Clone>(vol: &Volume<T>, bbox: ([usize; 3], [usize; 3])) -> Volume<T> {
+    crop_map(vol, bbox, T::clone)
+}
+
+/// `crop`, each voxel mapped through `f` in the same pass (no intermediate copy).
+pub fn crop_map<T, U>(vol: &Volume<T>, bbox: ([usize; 3], [usize; 3]), f: impl FnMut(&T) -> U) -> Volume<U> {
     let shape = vol.shape();
     let end: [usize; 3] = std::array::from_fn(|a| bbox.1[a].min(shape[a]));
     let start: [usize; 3] = std::array::from_fn(|a| bbox.0[a].min(end[a]));
-    let data = vol.data.slice(s![start[0]..end[0], start[1]..end[1], start[2]..end[2]]).to_owned();
+    let data = vol.data.slice(s![start[0]..end[0], start[1]..end[1], start[2]..end[2]]).map(f);
     let origin = vol.physical_point(start.map(|x| x as f64));
     Volume { data, spacing: vol.spacing, origin, direction: vol.direction }
 }

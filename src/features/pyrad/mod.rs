@@ -25,7 +25,7 @@ pub mod settings;
 pub mod shape;
 pub mod shape2d;
 
-pub use case::{extract_case, region_as_labels, CaseOutput};
+pub use case::{extract_case, extract_case_owned, region_as_labels, CaseOutput};
 pub use prepare::{prepare, Prepared};
 pub use settings::{parse_params_yaml, EnabledClasses, FeatureClass, PyradParams, PyradSettings};
 

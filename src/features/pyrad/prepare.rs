@@ -43,8 +43,9 @@ pub fn prepare(
 
 /// `prepare`, or with `roi_box_only` for callers that need the prepared image only inside the
 /// ROI's bounding box (features of the Original image; filters take the input image with
-/// `filter_bbox`): when preprocessing leaves the input as it is (no preCrop, normalisation,
-/// resampling, re-segmentation or diagnostics), `image`, the masks and `bbox` are cut to that
+/// `filter_bbox`): when preprocessing leaves the input as it is (no normalisation, resampling,
+/// re-segmentation or diagnostics, and no preCrop or one whose padded box is the whole input),
+/// `image`, the masks and `bbox` are cut to that
 /// box, so only the box is widened to f64. The same features either way: every feature class
 /// sees only the box.
 pub fn prepare_with(
@@ -82,14 +83,20 @@ pub fn prepare_with(
 
     let interp = settings.interpolator_kind()?;
     let resampling = interp.is_some() && settings.resampledPixelSpacing.is_some();
-    let untouched = !settings.preCrop && !settings.normalize && !resampling && settings.resegmentRange.is_none();
+    // preCrop to a box that is the whole image (a streamed read already gives the padded box)
+    // leaves the image as it is.
+    let whole = ([0; 3], image.shape());
+    let crop_keeps_all = stats.bbox.is_some_and(|bb| padded_box(image.shape(), bb, settings.padDistance) == whole);
+    let untouched = (!settings.preCrop || crop_keeps_all)
+        && !settings.normalize
+        && !resampling
+        && settings.resegmentRange.is_none();
     if roi_box_only && untouched && !info {
         let bb = check_stats(&stats, settings)?;
         let end = bb.1.map(|x| x + 1);
-        let img = crate::image::roi::crop(image, (bb.0, end));
+        let image = crate::image::roi::crop_map(image, (bb.0, end), |&v| f64::from(v));
         let mask = crate::image::roi::crop(&mask, (bb.0, end));
         let bbox = ([0; 3], mask.shape().map(|n| n - 1));
-        let image = img.with_data(img.data.mapv(f64::from));
         return Ok(Prepared {
             image,
             texture_mask: mask.clone(),
@@ -106,10 +113,9 @@ pub fn prepare_with(
     let mut img = if early_crop {
         let bb = check_stats(&stats, settings)?;
         let b = padded_box(image.shape(), bb, settings.padDistance);
-        let cropped = crate::image::roi::crop(image, b);
         mask = crate::image::roi::crop(&mask, b);
         stats = MaskStats::of(&mask);
-        cropped.with_data(cropped.data.mapv(f64::from))
+        crate::image::roi::crop_map(image, b, |&v| f64::from(v))
     } else {
         image.with_data(image.data.mapv(f64::from))
     };
