@@ -51,12 +51,19 @@ fn extract_case_from(
     let settings = &params.settings;
     // LBP3D samples around the ROI voxels, beyond the ROI's box: it needs the whole image.
     let whole_image = params.image_types.iter().any(|(name, _)| name == "LBP3D");
-    let prepared = prepare_with(&image, &mask_labels, settings, !whole_image)?;
+    let mut prepared = prepare_with(&image, &mask_labels, settings, !whole_image)?;
     drop(mask_labels);
     // Filters (and LBP3D's sample type) read the input image; the Original type does not.
     let image = params.image_types.iter().any(|(name, _)| name != "Original").then_some(image);
     let image = || image.as_deref().expect("kept while a filtered image type is enabled");
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
+    // The original ROI, cropped once; filtered images reuse its mask (same grid and box).
+    let original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
+    if prepared.image_is_input && !whole_image {
+        // The prepared image is then just the ROI box, copied into `original`; filters read the
+        // input image and nothing reads this one again: free it now (less memory held).
+        prepared.image.data = ndarray::Array3::zeros((0, 0, 0));
+    }
     // The filters' f32 input: the input image when preprocessing left it as it was, else
     // converted once and only when some filter runs.
     let base_f32 = std::cell::OnceCell::new();
@@ -67,8 +74,6 @@ fn extract_case_from(
             base_f32.get_or_init(|| prepared.image.with_data(prepared.image.data.mapv(|v| v as f32)))
         }
     };
-    // The original ROI, cropped once; filtered images reuse its mask (same grid and box).
-    let original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
     for (type_name, custom) in &params.image_types {
         let merged = settings.with_overrides(custom)?;
         let merged_map = match serde_json::to_value(&merged) {

@@ -10,7 +10,8 @@ use super::roi::RoiArrays;
 use super::settings::PyradSettings;
 use super::{nanmean, PyradError};
 
-/// Run-length matrices `[angle][level_pos · nr + (length − 1)]`.
+/// Run-length matrices `[level_pos · nr + (length − 1)]`, one per offset in order, each given
+/// to `each(offset index, matrix)` (one buffer, reused: a matrix is valid during its call).
 ///
 /// The ROI codes sit in a box padded with code 0 (non-ROI) on every side, so a line's ends
 /// look like non-ROI voxels. Per direction, voxels are visited in raster order, which visits
@@ -26,7 +27,8 @@ fn run_matrices(
     pos: &[usize],
     ngp: usize,
     nr: usize,
-) -> Result<Vec<Vec<f64>>, PyradError> {
+    mut each: impl FnMut(usize, &[f64]),
+) -> Result<(), PyradError> {
     let sh = levels.shape();
     let [nz, ny, nx] = [sh[0], sh[1], sh[2]];
     let cells = ngp * nr;
@@ -65,8 +67,8 @@ fn run_matrices(
     // Run ends of one row (at most one per voxel) plus one slot for the unused write.
     let mut ends = vec![0u32; nx + 1];
     let mut counts = vec![0u32; cells];
-    let mut out = Vec::with_capacity(offsets.len());
-    for off in offsets {
+    let mut p = vec![0.0f64; cells];
+    for (a, off) in offsets.iter().enumerate() {
         let step = off[0] as isize * (py * px) as isize + off[1] as isize * px as isize + off[2] as isize;
         let step = usize::try_from(step).expect("mono-directional offsets step forward");
         let mut pairs = 0u32;
@@ -86,7 +88,9 @@ fn run_matrices(
                 counts[e as usize] += 1;
             }
         }
-        let mut p: Vec<f64> = counts.iter().map(|&c| f64::from(c)).collect();
+        for (v, &c) in p.iter_mut().zip(&counts) {
+            *v = f64::from(c);
+        }
         counts.fill(0);
         // A run of length ≥ 2 means some line holds two ROI voxels; else look for any two.
         if pairs == 0 && !line_holds_two(&code, &rows, nx, step) {
@@ -94,9 +98,9 @@ fn run_matrices(
                 p[g * nr] = 0.0;
             }
         }
-        out.push(p);
+        each(a, &p);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Cells of the row at `r` (`nx` voxels) whose previous voxels (`step` back) are in earlier
@@ -184,22 +188,24 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         pos[g as usize] = k;
     }
     let ngp = d.gray_levels.len();
-    let mut mats = run_matrices(&d.levels, &d.mask, &offsets, &pos, ngp, nr)?;
-    if let Some(norm) = &settings.weightingNorm {
-        let mut sum = vec![0.0; ngp * nr];
-        for (p, off) in mats.iter().zip(&offsets) {
-            let w = weight(norm, off, roi.spacing);
+    let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
+    // Features per direction as each matrix is made, skipping empty directions when there
+    // are several; with `weightingNorm`, of the weighted sum of all directions instead.
+    let mut weighted = settings.weightingNorm.as_ref().map(|norm| (norm, vec![0.0; ngp * nr]));
+    let mut per_angle: Vec<[f64; 16]> = Vec::with_capacity(offsets.len());
+    run_matrices(&d.levels, &d.mask, &offsets, &pos, ngp, nr, |a, p| match &mut weighted {
+        Some((norm, sum)) => {
+            let w = weight(norm, &offsets[a], roi.spacing);
             for (s, v) in sum.iter_mut().zip(p) {
                 *s += v * w;
             }
         }
-        mats = vec![sum];
+        None if offsets.len() > 1 && p.iter().sum::<f64>() == 0.0 => {}
+        None => per_angle.push(angle_features(p, &iv, nr)),
+    })?;
+    if let Some((_, sum)) = &weighted {
+        per_angle.push(angle_features(sum, &iv, nr));
     }
-    if mats.len() > 1 {
-        mats.retain(|p| p.iter().sum::<f64>() != 0.0);
-    }
-    let iv: Vec<f64> = d.gray_levels.iter().map(|&g| g as f64).collect();
-    let per_angle: Vec<[f64; 16]> = mats.iter().map(|p| angle_features(p, &iv, nr)).collect();
     Ok(NAMES
         .iter()
         .enumerate()
@@ -349,7 +355,12 @@ mod tests {
         }
         for force in [None, Some(0), Some(1), Some(2)] {
             let offsets = angles([sh[0], sh[1], sh[2]], &[1], false, force);
-            let got = run_matrices(&levels, &mask, &offsets, &pos, present.len(), nr).unwrap();
+            let mut got = Vec::new();
+            run_matrices(&levels, &mask, &offsets, &pos, present.len(), nr, |a, p| {
+                assert_eq!(a, got.len());
+                got.push(p.to_vec());
+            })
+            .unwrap();
             assert_eq!(got, reference(&levels, &offsets, &pos, present.len(), nr), "{sh:?} force {force:?}");
         }
     }

@@ -36,9 +36,9 @@ pub struct MeshCoefficients {
 }
 
 /// Edge midpoint in doubled index units (so every vertex has integer coordinates).
-fn edge_vertex2(origin: [usize; 3], edge: usize) -> [i64; 3] {
+fn edge_vertex2(origin: [usize; 3], edge: usize) -> [i32; 3] {
     let [a, b] = EDGES[edge];
-    std::array::from_fn(|d| (2 * origin[d] + CORNERS[a][d] + CORNERS[b][d]) as i64)
+    std::array::from_fn(|d| (2 * origin[d] + CORNERS[a][d] + CORNERS[b][d]) as i32)
 }
 
 /// Compute the mesh coefficients of a (z, y, x) mask with spacing (z, y, x) in mm.
@@ -59,7 +59,7 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
     let mut area = 0.0;
     // Vertices (doubled index coordinates), one per crossed grid edge: the three edges from
     // corner 7 of every cube cover each grid edge exactly once.
-    let mut vertices: Vec<[i64; 3]> = Vec::new();
+    let mut vertices: Vec<[i32; 3]> = Vec::new();
     for iz in 0..size[0] - 1 {
         for iy in 0..size[1] - 1 {
             let r = iz * size[1] + iy;
@@ -123,9 +123,9 @@ pub fn coefficients(mask: &Array3<bool>, spacing: [f64; 3]) -> MeshCoefficients 
 /// diameters compare only vertices of one plane, and every search skips pairs of vertex
 /// blocks whose bounding boxes cannot hold a pair farther apart than the best so far (the
 /// bound uses the same rounded arithmetic on larger differences, so it is never too small).
-fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
+fn diameters(v: &[[i32; 3]], spacing: [f64; 3]) -> [f64; 4] {
     let half = spacing.map(|s| 0.5 * s);
-    let dist = |p: &[i64; 3], q: &[i64; 3]| {
+    let dist = |p: &[i32; 3], q: &[i32; 3]| {
         let dz = (p[0] - q[0]) as f64 * half[0];
         let dy = (p[1] - q[1]) as f64 * half[1];
         let dx = (p[2] - q[2]) as f64 * half[2];
@@ -133,7 +133,7 @@ fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
     };
     let ends = line_ends(v);
     // Raster order is kept: vertex blocks stay compact for the pruned search.
-    let ends_along = |axes: u8| -> Vec<[i64; 3]> {
+    let ends_along = |axes: u8| -> Vec<[i32; 3]> {
         v.iter().zip(&ends).filter(|(_, &e)| e & axes == axes).map(|(p, _)| *p).collect()
     };
     let mut best = [0.0f64; 4];
@@ -156,12 +156,12 @@ fn diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
 /// unchanged, so the rounded `dist` cannot decrease, and repeating this ends at a vertex that
 /// is an end along every axis considered (the exact distance grows at each step). Vertices
 /// sharing a plane stay in it when moved along the plane's two axes.
-fn line_ends(v: &[[i64; 3]]) -> Vec<u8> {
+fn line_ends(v: &[[i32; 3]]) -> Vec<u8> {
     let mut ends = vec![0u8; v.len()];
     if v.is_empty() {
         return ends;
     }
-    let lo: [i64; 3] = std::array::from_fn(|d| v.iter().map(|p| p[d]).min().unwrap_or(0));
+    let lo: [i32; 3] = std::array::from_fn(|d| v.iter().map(|p| p[d]).min().unwrap_or(0));
     let ext: [usize; 3] = std::array::from_fn(|d| (v.iter().map(|p| p[d]).max().unwrap_or(0) - lo[d]) as usize + 1);
     for axis in 0..3 {
         let (a, b) = match axis {
@@ -169,8 +169,8 @@ fn line_ends(v: &[[i64; 3]]) -> Vec<u8> {
             1 => (0, 2),
             _ => (0, 1),
         };
-        let line = |p: &[i64; 3]| (p[a] - lo[a]) as usize * ext[b] + (p[b] - lo[b]) as usize;
-        let mut range = vec![(i64::MAX, i64::MIN); ext[a] * ext[b]];
+        let line = |p: &[i32; 3]| (p[a] - lo[a]) as usize * ext[b] + (p[b] - lo[b]) as usize;
+        let mut range = vec![(i32::MAX, i32::MIN); ext[a] * ext[b]];
         for p in v {
             let r = &mut range[line(p)];
             *r = (r.0.min(p[axis]), r.1.max(p[axis]));
@@ -187,9 +187,9 @@ fn line_ends(v: &[[i64; 3]]) -> Vec<u8> {
 
 /// Largest `dist` over all vertex pairs, by blocks of consecutive vertices (raster order keeps
 /// them close together) with bounding-box pruning.
-fn diameter_3d(v: &[[i64; 3]], dist: &impl Fn(&[i64; 3], &[i64; 3]) -> f64) -> f64 {
+fn diameter_3d(v: &[[i32; 3]], dist: &impl Fn(&[i32; 3], &[i32; 3]) -> f64) -> f64 {
     const BLOCK: usize = 32;
-    let boxes: Vec<([i64; 3], [i64; 3])> = v
+    let boxes: Vec<([i32; 3], [i32; 3])> = v
         .chunks(BLOCK)
         .map(|c| {
             let lo = std::array::from_fn(|d| c.iter().map(|p| p[d]).min().unwrap_or(0));
@@ -198,7 +198,7 @@ fn diameter_3d(v: &[[i64; 3]], dist: &impl Fn(&[i64; 3], &[i64; 3]) -> f64) -> f
         })
         .collect();
     // Start from the extreme vertices along the axes and diagonals: usually (near) the answer.
-    let dirs: [[i64; 3]; 13] = [
+    let dirs: [[i32; 3]; 13] = [
         [1, 0, 0],
         [0, 1, 0],
         [0, 0, 1],
@@ -213,7 +213,7 @@ fn diameter_3d(v: &[[i64; 3]], dist: &impl Fn(&[i64; 3], &[i64; 3]) -> f64) -> f
         [1, -1, 1],
         [1, -1, -1],
     ];
-    let proj = |p: &[i64; 3], d: &[i64; 3]| p[0] * d[0] + p[1] * d[1] + p[2] * d[2];
+    let proj = |p: &[i32; 3], d: &[i32; 3]| p[0] * d[0] + p[1] * d[1] + p[2] * d[2];
     let mut best = 0.0f64;
     for d in &dirs {
         if let (Some(a), Some(b)) = (v.iter().min_by_key(|p| proj(p, d)), v.iter().max_by_key(|p| proj(p, d))) {
@@ -222,7 +222,7 @@ fn diameter_3d(v: &[[i64; 3]], dist: &impl Fn(&[i64; 3], &[i64; 3]) -> f64) -> f
     }
     for (bi, (alo, ahi)) in boxes.iter().enumerate() {
         for (bj, (blo, bhi)) in boxes.iter().enumerate().skip(bi) {
-            let far: [i64; 3] = std::array::from_fn(|d| (ahi[d] - blo[d]).abs().max((bhi[d] - alo[d]).abs()));
+            let far: [i32; 3] = std::array::from_fn(|d| (ahi[d] - blo[d]).abs().max((bhi[d] - alo[d]).abs()));
             if dist(&far, &[0, 0, 0]) <= best {
                 continue;
             }
@@ -256,7 +256,7 @@ mod tests {
     use super::*;
 
     /// Every pair of vertices (half-voxel units), the definition the pruned search must match.
-    fn all_pairs_diameters(v: &[[i64; 3]], spacing: [f64; 3]) -> [f64; 4] {
+    fn all_pairs_diameters(v: &[[i32; 3]], spacing: [f64; 3]) -> [f64; 4] {
         let half = spacing.map(|s| 0.5 * s);
         let mut brute = [0.0f64; 4];
         for (i, p) in v.iter().enumerate() {
@@ -280,9 +280,9 @@ mod tests {
         let mut state = 12345u64;
         let mut next = || {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) % 41) as i64
+            ((state >> 33) % 41) as i32
         };
-        let v: Vec<[i64; 3]> = (0..500).map(|_| [next(), next(), next()]).collect();
+        let v: Vec<[i32; 3]> = (0..500).map(|_| [next(), next(), next()]).collect();
         let spacing = [2.5, 0.7, 0.9];
         assert_eq!(diameters(&v, spacing), all_pairs_diameters(&v, spacing));
     }
@@ -293,9 +293,9 @@ mod tests {
         let mut state = 987u64;
         let mut next = |m: u64| {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) % m) as i64
+            ((state >> 33) % m) as i32
         };
-        let v: Vec<[i64; 3]> = (0..1500).map(|_| [next(3), next(97), next(89)]).collect();
+        let v: Vec<[i32; 3]> = (0..1500).map(|_| [next(3), next(97), next(89)]).collect();
         let spacing = [5.0, 0.626_953_1, 0.626_953_1];
         assert_eq!(diameters(&v, spacing), all_pairs_diameters(&v, spacing));
     }
@@ -305,9 +305,9 @@ mod tests {
         // Every lattice point of an off-centre ellipsoid: long axis-parallel lines, most of
         // whose points are dropped as line interiors.
         let mut v = Vec::new();
-        for z in -6i64..=6 {
-            for y in -9i64..=9 {
-                for x in -11i64..=11 {
+        for z in -6i32..=6 {
+            for y in -9i32..=9 {
+                for x in -11i32..=11 {
                     if (z * z) as f64 / 36.0 + (y * y) as f64 / 81.0 + ((x - 1) * (x - 1)) as f64 / 110.0 <= 1.0 {
                         v.push([z, y, x]);
                     }

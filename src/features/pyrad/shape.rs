@@ -12,11 +12,13 @@ use super::PyradError;
 
 /// All shape features (PyRadiomics names) of a (z, y, x) mask.
 pub fn compute(mask: &Array3<bool>, spacing: [f64; 3]) -> Result<Vec<(&'static str, f64)>, PyradError> {
-    let pts: Vec<[f64; 3]> = mask
-        .indexed_iter()
-        .filter(|(_, &m)| m)
-        .map(|((z, y, x), _)| [z as f64 * spacing[0], y as f64 * spacing[1], x as f64 * spacing[2]])
-        .collect();
+    // Exact capacity, and freed before the mesh is built (less memory held at once).
+    let mut pts: Vec<[f64; 3]> = Vec::with_capacity(mask.iter().filter(|&&m| m).count());
+    pts.extend(
+        mask.indexed_iter()
+            .filter(|(_, &m)| m)
+            .map(|((z, y, x), _)| [z as f64 * spacing[0], y as f64 * spacing[1], x as f64 * spacing[2]]),
+    );
     if pts.is_empty() {
         return Err(PyradError::Mask("empty ROI".into()));
     }
@@ -31,6 +33,7 @@ pub fn compute(mask: &Array3<bool>, spacing: [f64; 3]) -> Result<Vec<(&'static s
             }
         }
     }
+    drop(pts);
     let mut ev = symmetric3_eigenvalues(cov);
     for e in ev.iter_mut() {
         if *e < 0.0 && *e > -1e-10 {
