@@ -56,7 +56,7 @@ pub fn extract_one(case: &CaseInput, params: &PyradParams) -> Result<CaseOutput,
         .map_err(|e| format!("case {} / {}: {e}", case.image.display(), case.mask.display()))
 }
 
-/// Image and label map already cut to the ROI's padded box, when that gives exactly the
+/// Image and label map already cut to the ROI's box (`box_padding`), when that gives exactly the
 /// features of the whole images: preCrop (or the Original image type alone, which sees only
 /// the box), no normalisation, no resampling, no diagnostics (they describe the whole
 /// images), matching geometry, finite values and a present label. `None`: read everything
@@ -91,8 +91,20 @@ pub fn read_box(case: &CaseInput, p: &PyradParams) -> Result<Option<ImagePair>, 
     let Some((bb, _)) = mask.select_box(|v| label_of(v) == label) else {
         return Ok(None);
     };
-    let (lo, hi) = padded_box(ig.shape(), bb, s.padDistance);
+    let (lo, hi) = padded_box(ig.shape(), bb, box_padding(p));
     Ok(Some((image.crop_f32(lo, hi), mask.crop_f32(lo, hi))))
+}
+
+/// The padding of the box `read_box` reads around the ROI: the Original image type alone (no
+/// re-segmentation) sees only the ROI's bounding box, so none; filters see the preCrop box,
+/// padded by padDistance as PyRadiomics crops it.
+fn box_padding(p: &PyradParams) -> i64 {
+    let only_original = p.image_types.iter().all(|(n, _)| n == "Original");
+    if only_original && p.settings.resegmentRange.is_none() {
+        0
+    } else {
+        p.settings.padDistance
+    }
 }
 
 fn tolerance(p: &PyradParams, image: &crate::image::Volume<()>) -> GeometryTolerance {
@@ -121,7 +133,7 @@ fn read_box_streamed(case: &CaseInput, p: &PyradParams) -> Option<Option<ImagePa
     let Some((bb, _)) = labels.selection else {
         return Some(None);
     };
-    let (lo, hi) = padded_box(ig.shape(), bb, p.settings.padDistance);
+    let (lo, hi) = padded_box(ig.shape(), bb, box_padding(p));
     match image.crop_f32(lo, hi) {
         Ok(Some(img)) => Some(Some((img, labels.crop_f32(lo, hi)))),
         _ => Some(None),
