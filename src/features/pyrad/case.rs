@@ -58,7 +58,7 @@ fn extract_case_from(
     let image = || image.as_deref().expect("kept while a filtered image type is enabled");
     let mut features = extract_shape(&prepared, settings, &params.classes)?;
     // The original ROI, cropped once; filtered images reuse its mask (same grid and box).
-    let original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
+    let mut original = RoiArrays::crop(&prepared.image, &prepared.texture_mask, prepared.bbox);
     if prepared.image_is_input && !whole_image {
         // The prepared image is then just the ROI box, copied into `original`; filters read the
         // input image and nothing reads this one again: free it now (less memory held).
@@ -82,6 +82,10 @@ fn extract_case_from(
         };
         if type_name == "Original" {
             features.extend(extract_from_roi("original", &original, &merged, &params.classes)?);
+            // Filtered images take only the ROI's mask and spacing from here on: free the image
+            // and its cached discretisation (less memory held while the filters run).
+            original.image = ndarray::Array3::zeros((0, 0, 0));
+            original.binned = Default::default();
             continue;
         }
         let spec = spec_from_pyradiomics(type_name, &merged_map)
