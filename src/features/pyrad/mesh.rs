@@ -35,9 +35,9 @@ pub struct MeshCoefficients {
     pub diameter_3d: f64,
 }
 
-/// Edge midpoint in doubled index units (so every vertex has integer coordinates). i32 holds
-/// them for masks up to 2^30 voxels along an axis (far beyond any image) at half the memory of
-/// i64; differences and projections of such coordinates stay well inside i32 too.
+/// Edge midpoint in doubled index units (so every vertex has integer coordinates). i32 at half
+/// the memory of i64: for masks below 2^28 voxels along every axis (far beyond any image),
+/// coordinates stay below 2^29, so their differences and the sums of three (`proj`) fit too.
 fn edge_vertex2(origin: [usize; 3], edge: usize) -> [i32; 3] {
     let [a, b] = EDGES[edge];
     std::array::from_fn(|d| (2 * origin[d] + CORNERS[a][d] + CORNERS[b][d]) as i32)
