@@ -232,7 +232,8 @@ fn minor_page_faults() -> u64 {
 /// Extraction allocates and frees box- and volume-sized buffers (filtered images, texture
 /// matrices) over and over. glibc's malloc hands freed blocks above its mmap threshold (128 KiB
 /// at start) back to the kernel and trims the heap top above 128 KiB, so the next buffer faults
-/// in fresh zeroed pages (1-3 µs per 4 KiB page measured on the benchmark VM). For extraction,
+/// in fresh zeroed pages (on the benchmark VM ~1 µs per 4 KiB page back-to-back, 4-70 µs
+/// right after another process freed a lot of memory; measured with a small C probe). For extraction,
 /// keep freed memory for reuse: blocks up to 64 MiB come from the heap and up to 256 MiB of
 /// free heap top stays mapped (peak RSS is then the largest working set, not less).
 fn keep_freed_memory() {

@@ -193,9 +193,15 @@ fn cli_extract_with_lbp3d() {
 
 /// The mask-less box path refuses LBP3D instead of computing it on an empty ROI.
 #[test]
-fn apply_box_refuses_lbp3d() {
+fn box_filters_refuse_lbp3d() {
     let img = Volume::new(ndarray::Array3::<f32>::zeros((4, 4, 4)), [1.0; 3]);
     let spec = FilterSpec::Lbp3d(Lbp3dParams { levels: 2, radius: 1.0, subdivision: 1 });
-    let e = radstudy::image::filters::apply_box(&img, &spec, ([0, 0, 0], [3, 3, 3])).unwrap_err();
+    let mut emitted = 0;
+    let e = radstudy::image::filters::for_each_box(&img, &spec, ([0, 0, 0], [3, 3, 3]), |_, _| {
+        emitted += 1;
+        Ok::<(), radstudy::image::filters::FilterError>(())
+    })
+    .unwrap_err();
+    assert_eq!(emitted, 0, "no image is given out");
     assert!(e.to_string().contains("mask"), "{e}");
 }

@@ -45,9 +45,8 @@ pub fn prepare(
 /// ROI's bounding box (features of the Original image; filters take the input image with
 /// `filter_bbox`): when preprocessing leaves the input as it is (no normalisation, resampling,
 /// re-segmentation or diagnostics, and no preCrop or one whose padded box is the whole input),
-/// `image`, the masks and `bbox` are cut to that
-/// box, so only the box is widened to f64. The same features either way: every feature class
-/// sees only the box.
+/// `image`, the masks and `bbox` are cut to that box, so only the box is widened to f64. The
+/// same features either way: every feature class sees only the box.
 pub fn prepare_with(
     image: &Volume<f32>,
     mask_labels: &Volume<f32>,

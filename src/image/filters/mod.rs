@@ -5,7 +5,7 @@
 //! Each filter runs on the whole image it is given (PyRadiomics filters the full, or pre-cropped,
 //! image before cropping to the ROI). This module must not resample, discretise or compute
 //! features; callers crop (e.g. `image::roi::bounding_box(mask, pad)` + `crop`) first.
-//! `apply_box` returns only a box of each derived image (as PyRadiomics' feature classes crop
+//! `for_each_box` gives only a box of each derived image (as PyRadiomics' feature classes crop
 //! to the ROI's bounding box), computing no more than that box needs where this is exact.
 
 pub mod gradient;
@@ -47,7 +47,7 @@ pub enum FilterSpec {
     Lbp2d { radius: f64, samples: u32, method: LbpMethod, force_2d_dimension: usize },
     /// `lbp-3D-m1` … `lbp-3D-m<levels>`, `lbp-3D-k` [`lbp3DLevels`, `lbp3DIcosphereRadius`,
     /// `lbp3DIcosphereSubdivision`]; computed on the ROI voxels only, so it needs the real mask
-    /// (`apply`, or `lbp3d::lbp3d_box`; `apply_box` refuses it).
+    /// (`apply`, or `lbp3d::lbp3d_box`; `for_each_box` refuses it).
     Lbp3d(lbp3d::Lbp3dParams),
 }
 
@@ -127,24 +127,10 @@ pub fn apply(
 
 /// The derived images of `apply` restricted to the inclusive (x, y, z) box `bbox` of the image,
 /// as bbox-shaped f64 arrays with the values `apply` computes there (wavelet bands in f64, as
-/// PyWavelets returns them). LoG and level-1 wavelets compute only what the box needs; the
-/// other filters run on the whole image and are cropped.
-pub fn apply_box(
-    image: &Volume<f32>,
-    spec: &FilterSpec,
-    bbox: ([usize; 3], [usize; 3]),
-) -> Result<Vec<(String, ndarray::Array3<f64>)>, FilterError> {
-    let mut out = Vec::new();
-    for_each_box(image, spec, bbox, |name, img| {
-        out.push((name, img));
-        Ok::<(), FilterError>(())
-    })?;
-    Ok(out)
-}
-
-/// `apply_box`, giving each derived image to `emit` in the same order, LoG and wavelet images
-/// as soon as each is computed: a caller that uses and drops each image holds one at a time.
-/// Stops at the first error, the filter's or `emit`'s.
+/// PyWavelets returns them), given to `emit` one by one in `apply`'s order. LoG and level-1
+/// wavelets compute only what the box needs, each image just before it is emitted (a caller
+/// that uses and drops each image holds one at a time); the other filters run on the whole
+/// image and are cropped. Stops at the first error, the filter's or `emit`'s.
 pub fn for_each_box<E: From<FilterError>>(
     image: &Volume<f32>,
     spec: &FilterSpec,
@@ -193,6 +179,17 @@ mod tests {
         Volume::new(data, [0.8, 0.7, 2.5])
     }
 
+    /// `for_each_box`'s images, collected in order.
+    fn box_images(img: &Volume<f32>, spec: &FilterSpec, bbox: ([usize; 3], [usize; 3])) -> Vec<(String, Array3<f64>)> {
+        let mut out = Vec::new();
+        for_each_box(img, spec, bbox, |name, a| {
+            out.push((name, a));
+            Ok::<(), FilterError>(())
+        })
+        .unwrap();
+        out
+    }
+
     /// Box results must equal the whole-image results cropped, bit for bit.
     #[test]
     fn box_filters_equal_cropped_whole_images() {
@@ -209,13 +206,13 @@ mod tests {
             for bbox in boxes {
                 let (lo, hi) = bbox;
                 let sl = s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]];
-                let got = apply_box(&img, &log_spec, bbox).unwrap();
+                let got = box_images(&img, &log_spec, bbox);
                 assert_eq!(got.len(), whole_log.len());
                 for ((n, a), (m, b)) in got.iter().zip(&whole_log) {
                     assert_eq!(n, m);
                     assert_eq!(a, &b.data.slice(sl).mapv(f64::from), "{n} {shape:?} {bbox:?}");
                 }
-                let got = apply_box(&img, &FilterSpec::default_wavelet(), bbox).unwrap();
+                let got = box_images(&img, &FilterSpec::default_wavelet(), bbox);
                 assert_eq!(got.len(), 8);
                 for ((n, a), (m, b)) in got.iter().zip(&whole_wav) {
                     assert_eq!(n, m);
