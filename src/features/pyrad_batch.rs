@@ -112,8 +112,9 @@ fn tolerance(p: &PyradParams, image: &crate::image::Volume<()>) -> GeometryToler
     GeometryTolerance { spacing_rel: tol, origin_mm: tol * image.spacing[0], direction: tol }
 }
 
-/// `read_box` for two gzip NRRD files, streamed: the label map is inflated once through a
-/// small buffer (its non-zero rows kept), the image only up to the box's last row. `None`:
+/// `read_box` for two gzip NRRD files, streamed: each is inflated once through a small buffer,
+/// to the end of its stream (the gzip checksum and size are checked); the label map keeps its
+/// non-zero rows, the image only the box's rows. `None`:
 /// the files cannot be streamed (use `StoredVolume`); `Some(None)`: read the whole images
 /// (a condition failed or a read error, which the whole-image read then reports).
 fn read_box_streamed(case: &CaseInput, p: &PyradParams) -> Option<Option<ImagePair>> {

@@ -116,8 +116,8 @@ impl StreamedVolume {
     }
 
     /// `read_image` values of the half-open box `lo..hi` (clamped), origin at the box;
-    /// `Ok(None)` when the image holds NaN/Inf voxels. Inflates only up to the box's last row
-    /// when the gzip trailer shows the data is complete and the type cannot hold NaN/Inf.
+    /// `Ok(None)` when the image holds NaN/Inf voxels. Inflates the whole stream (its checksum
+    /// and size are checked) and keeps only the box's rows.
     pub fn crop_f32(&self, lo: [usize; 3], hi: [usize; 3]) -> Result<Option<Volume<f32>>, ImageError> {
         self.src.crop_f32(lo, hi)
     }
