@@ -83,6 +83,22 @@ def run_radstudy(binary, params_path, image, mask):
     return feats, dt, inproc
 
 
+def run_radstudy_warm(binary, params_path, image, mask, tmp):
+    """The case's own time (reading and features) as the second of two copies in one
+    `radstudy extract --batch` process: code and memory already warm, as in a cohort batch."""
+    batch = os.path.join(tmp, "warm_batch.csv")
+    with open(batch, "w") as f:
+        f.write(f"Image,Mask\n{image},{mask}\n{image},{mask}\n")
+    p = subprocess.run(
+        [binary, "--threads", "1", "--quiet", "--timings", "extract", "--batch", batch, "--params", params_path],
+        check=True, capture_output=True, text=True,
+    )
+    rows = list(csv.reader(io.StringIO(p.stdout)))
+    if len(rows) != 3 or rows[1] != rows[2]:
+        sys.exit(f"radstudy batch of two copies of {image}: the rows differ")
+    return float(p.stderr.split("timings: case 2 of 2: ")[1].split(" s")[0])
+
+
 def group_of(name):
     image_type, cls, feat = name.split("_", 2)
     if cls == "shape":
@@ -111,7 +127,7 @@ def main():
 
     worst = {}  # (pre_crop, group) -> (max rel diff, feature, case)
     worst_original_only = 0.0
-    times = []  # (case, pre_crop, filters, n_pyrad, n_radstudy, [t_pyrad], [t_radstudy])
+    times = []  # (case, pre_crop, filters, n_pyrad, n_radstudy, [t_pyrad], [t_process], [t_in], [t_warm])
     missing = set()
     with tempfile.TemporaryDirectory() as tmp:
         for filters in (True, False):
@@ -122,14 +138,15 @@ def main():
                 for case in args.cases:
                     image = os.path.join(args.data, f"{case}_image.nrrd")
                     mask = os.path.join(args.data, f"{case}_label.nrrd")
-                    t_py, t_rs, t_in = [], [], []
+                    t_py, t_rs, t_in, t_warm = [], [], [], []
                     for _ in range(max(1, args.repeats)):  # interleaved, so load changes hit both
                         theirs, dt = run_pyradiomics(params_path, image, mask)
                         t_py.append(dt)
                         ours, dt, inproc = run_radstudy(args.radstudy, params_path, image, mask)
                         t_rs.append(dt)
                         t_in.append(inproc)
-                    times.append((case, pre_crop, filters, len(theirs), len(ours), t_py, t_rs, t_in))
+                        t_warm.append(run_radstudy_warm(args.radstudy, params_path, image, mask, tmp))
+                    times.append((case, pre_crop, filters, len(theirs), len(ours), t_py, t_rs, t_in, t_warm))
                     missing |= set(theirs) ^ set(ours)
                     for name, v in theirs.items():
                         if name not in ours:
@@ -144,7 +161,7 @@ def main():
                     print(
                         f"{case} preCrop={pre_crop} filters={filters}: {len(theirs)} features, pyradiomics "
                         f"{statistics.median(t_py):.3f} s, radstudy {statistics.median(t_rs):.3f} s process, "
-                        f"{statistics.median(t_in):.4f} s in-process (medians)",
+                        f"{statistics.median(t_in):.4f} s in-process, {statistics.median(t_warm):.4f} s warm (medians)",
                         file=sys.stderr,
                     )
     load_after = os.getloadavg()
@@ -186,28 +203,36 @@ def main():
             "",
             f"Median of {max(1, args.repeats)} runs per tool, one thread each, wall clock. PyRadiomics: `execute()`",
             "(reads both files, preprocesses, filters, computes; interpreter start, imports and parameter parsing",
-            "excluded). radstudy, two ways: the whole process (`radstudy extract` as a subprocess: process start,",
-            "parameter parsing, reading, features, CSV) and in-process (`--timings`: reading, features and CSV",
-            "text — the span `execute()` covers). Ratios = PyRadiomics median / radstudy median.",
+            "excluded). radstudy, three ways: the whole process (`radstudy extract` as a subprocess: process start,",
+            "parameter parsing, reading, features, CSV), in-process (`--timings`: reading, features and CSV",
+            "text — the span `execute()` covers) in a fresh process, and warm: the case's own time (reading and",
+            "features) as the second of two copies of it in one `radstudy extract --batch` process, as in a",
+            "cohort batch (PyRadiomics' `execute()` also runs in a warm interpreter).",
+            "Ratios = PyRadiomics median / radstudy median.",
             "",
             "| case | preCrop | features (PyRadiomics / radstudy) | PyRadiomics s | radstudy process s | ratio | "
-            "radstudy in-process s | ratio in-process | radstudy process runs s |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "radstudy in-process s | ratio in-process | radstudy warm s | ratio warm | radstudy process runs s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         rows = [t for t in times if t[2] == filters]
-        for case, pre_crop, _, n_py, n_rs, t_py, t_rs, t_in in sorted(rows, key=lambda t: (t[1], CASES.index(t[0]))):
+        for case, pre_crop, _, n_py, n_rs, t_py, t_rs, t_in, t_warm in sorted(
+            rows, key=lambda t: (t[1], CASES.index(t[0]))
+        ):
             mp, mr, mi = statistics.median(t_py), statistics.median(t_rs), statistics.median(t_in)
+            mw = statistics.median(t_warm)
             runs = ", ".join(f"{t:.3f}" for t in t_rs)
             lines.append(
                 f"| {case} | {pre_crop} | {n_py} / {n_rs} | {mp:.3f} | {mr:.3f} | {ratio(mp, mr)} | {mi:.4f} | "
-                f"{ratio(mp, mi)} | {runs} |"
+                f"{ratio(mp, mi)} | {mw:.4f} | {ratio(mp, mw)} | {runs} |"
             )
         for pre_crop in (False, True):
             tp = sum(statistics.median(t[5]) for t in rows if t[1] == pre_crop)
             tr = sum(statistics.median(t[6]) for t in rows if t[1] == pre_crop)
             ti = sum(statistics.median(t[7]) for t in rows if t[1] == pre_crop)
+            tw = sum(statistics.median(t[8]) for t in rows if t[1] == pre_crop)
             lines.append(
-                f"| **total** | {pre_crop} | | {tp:.3f} | {tr:.3f} | {ratio(tp, tr)} | {ti:.4f} | {ratio(tp, ti)} | |"
+                f"| **total** | {pre_crop} | | {tp:.3f} | {tr:.3f} | {ratio(tp, tr)} | {ti:.4f} | {ratio(tp, ti)} | "
+                f"{tw:.4f} | {ratio(tp, tw)} | |"
             )
     lines.append("")
     with open(args.out, "w") as f:

@@ -25,7 +25,8 @@ struct Cli {
     /// Neither read nor write the feature cache.
     #[arg(long, global = true)]
     no_cache: bool,
-    /// Print stage wall times (to modelling, modelling, writing) to stderr after `run`.
+    /// Print wall times to stderr: the stages (to modelling, modelling, writing) after `run`; the
+    /// extraction, its minor page faults and each case's time after `extract`.
     #[arg(long, global = true)]
     timings: bool,
 }
@@ -151,12 +152,17 @@ fn main() -> ExitCode {
             radstudy::pipeline::shard::merge(&manifest, &shards, &opts).map(|d| println!("{}", d.display()))
         }
         Command::Extract { image, mask, batch, params, label, out, diagnostics } => {
-            extract(image, mask, batch, params, label, out, diagnostics).map(|(secs, n, faults)| {
+            extract(image, mask, batch, params, label, out, diagnostics).map(|(secs, per_case, faults)| {
                 // The extraction itself (reading the files, features, the CSV text), without process
                 // start and parameter parsing — the span PyRadiomics' `execute()` covers; and the
                 // fresh memory pages it touched (minor page faults), a cost the VM makes large.
+                // Then each case's own time (reading and features), in the batch's order.
                 if cli.timings {
+                    let n = per_case.len();
                     eprintln!("timings: extract {secs:.6} s, {n} case(s), {faults} page faults");
+                    for (k, t) in per_case.iter().enumerate() {
+                        eprintln!("timings: case {} of {n}: {t:.6} s", k + 1);
+                    }
                 }
             })
         }
@@ -173,8 +179,8 @@ fn main() -> ExitCode {
 }
 
 /// `radstudy extract`: one case or a batch, CSV to `out` (atomically) or standard output.
-/// Returns the extraction's wall seconds, the number of cases and the minor page faults taken
-/// during the extraction.
+/// Returns the extraction's wall seconds, each case's wall seconds (in the batch's order) and
+/// the minor page faults taken during the extraction.
 fn extract(
     image: Option<PathBuf>,
     mask: Option<PathBuf>,
@@ -183,7 +189,7 @@ fn extract(
     label: Option<u32>,
     out: Option<PathBuf>,
     diagnostics: bool,
-) -> Result<(f64, usize, u64), radstudy::pipeline::StudyError> {
+) -> Result<(f64, Vec<f64>, u64), radstudy::pipeline::StudyError> {
     use radstudy::features::pyrad_batch as pb;
     use radstudy::pipeline::StudyError;
     let p = pb::load_params(params.as_deref()).map_err(StudyError::bad)?;
@@ -204,7 +210,7 @@ fn extract(
     keep_freed_memory();
     let faults_before = minor_page_faults();
     let start = std::time::Instant::now();
-    let csv = pb::extract_csv(&cases, &p, diagnostics).map_err(StudyError::bad)?;
+    let (csv, per_case) = pb::extract_csv_timed(&cases, &p, diagnostics).map_err(StudyError::bad)?;
     let secs = start.elapsed().as_secs_f64();
     let faults = minor_page_faults().saturating_sub(faults_before);
     match out {
@@ -212,7 +218,7 @@ fn extract(
             .map_err(|e| StudyError::bad(format!("cannot write {}: {e}", path.display())))?,
         None => print!("{csv}"),
     }
-    Ok((secs, cases.len(), faults))
+    Ok((secs, per_case, faults))
 }
 
 /// Minor page faults of the process so far (getrusage); 0 where unavailable.

@@ -38,3 +38,36 @@ fn breast1_default_columns_and_values() {
     let e = extract_pyradiomics(&img, &lab, &s, &params.classes).unwrap_err().to_string();
     assert!(e.contains("label 7"), "{e}");
 }
+
+/// `radstudy extract --batch --timings`: the CSV has one row per case (the same case twice gives
+/// the same values) and standard error gives each case's time after the total.
+#[test]
+fn cli_batch_timings_give_each_case() {
+    let r = common::reference_dir().join("pyradiomics");
+    let dir = tempfile::tempdir().unwrap();
+    let (image, mask) = (r.join("data/breast1_image.nrrd"), r.join("data/breast1_label.nrrd"));
+    let line = format!("{},{}\n", image.display(), mask.display());
+    let batch = dir.path().join("cases.csv");
+    std::fs::write(&batch, format!("Image,Mask\n{line}{line}")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_radstudy"))
+        .args(["--quiet", "--timings", "--threads", "2", "extract", "--batch"])
+        .arg(&batch)
+        .arg("--params")
+        .arg(r.join("params/baseline_default.yaml"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("timings: ")).collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with("timings: extract ") && lines[0].contains(", 2 case(s), "), "{err}");
+    for (k, l) in lines[1..].iter().enumerate() {
+        let t = l.strip_prefix(&format!("timings: case {} of 2: ", k + 1)).and_then(|r| r.strip_suffix(" s"));
+        let secs: f64 = t.unwrap_or_else(|| panic!("bad line {l:?}")).parse().unwrap();
+        assert!(secs > 0.0 && secs < 60.0, "{l}");
+    }
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].len() > 100 && rows[0] == rows[1], "the same case gives the same row");
+}

@@ -177,12 +177,27 @@ pub fn read_batch(path: &Path) -> Result<Vec<CaseInput>, String> {
 
 /// Extract every case (in parallel) and render the CSV, rows in input order.
 pub fn extract_csv(cases: &[CaseInput], params: &PyradParams, diagnostics: bool) -> Result<String, String> {
+    extract_csv_timed(cases, params, diagnostics).map(|(csv, _)| csv)
+}
+
+/// `extract_csv`, also giving each case's wall seconds (reading its files and its features),
+/// in the cases' order.
+pub fn extract_csv_timed(
+    cases: &[CaseInput],
+    params: &PyradParams,
+    diagnostics: bool,
+) -> Result<(String, Vec<f64>), String> {
     // Without diagnostics columns, do not compute them (PyRadiomics' `additionalInfo: false`).
     let mut quiet = params.clone();
     quiet.settings.additionalInfo &= diagnostics;
     let params = &quiet;
-    let results: Vec<Result<CaseOutput, String>> = cases.par_iter().map(|c| extract_one(c, params)).collect();
-    let outputs: Vec<CaseOutput> = results.into_iter().collect::<Result<_, _>>()?;
+    let timed = |c: &CaseInput| {
+        let start = std::time::Instant::now();
+        extract_one(c, params).map(|o| (o, start.elapsed().as_secs_f64()))
+    };
+    let results: Vec<Result<(CaseOutput, f64), String>> = cases.par_iter().map(timed).collect();
+    let (outputs, seconds): (Vec<CaseOutput>, Vec<f64>) =
+        results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
     let with_label = cases.iter().any(|c| c.label.is_some());
     let mut header = vec!["Image".to_string(), "Mask".to_string()];
     if with_label {
@@ -214,7 +229,7 @@ pub fn extract_csv(cases: &[CaseInput], params: &PyradParams, diagnostics: bool)
         w.write_record(&row).map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    Ok((String::from_utf8(bytes).map_err(|e| e.to_string())?, seconds))
 }
 
 /// Shortest round-trip decimal, `nan` as PyRadiomics (numpy) prints it.
