@@ -14,19 +14,35 @@ use super::{nanmean, PyradError};
 const EPS: f64 = f64::EPSILON;
 
 /// Count co-occurrences per offset: `P[a][i·ng + j]` over present grey levels.
+///
+/// Counted as integers (exact, so the same as adding 1.0 in any order) in one table per
+/// offset with an extra column 0 for neighbours outside the ROI: each ROI voxel adds one to
+/// cell (its level, the neighbour's level + 1 or 0) of every offset's table, with no branch.
+/// u32 tables are half the size of f64 ones (13 of them for 95 grey levels: 470 KB).
 fn count_matrices(d: &Discretised, offsets: &[[i64; 3]], pos: &[usize], ngp: usize) -> Vec<Vec<f64>> {
     let (pd, disp) = d.padded_for(offsets);
-    let mut p = vec![vec![0.0; ngp * ngp]; offsets.len()];
-    pd.for_each_roi(|at, g| {
-        let gi = pos[g as usize] * ngp;
-        for (pa, &o) in p.iter_mut().zip(&disp) {
-            let h = pd.levels[at.wrapping_add_signed(o)];
-            if h != 0 {
-                pa[gi + pos[h as usize]] += 1.0;
+    // Neighbour codes: present-level position + 1 inside the ROI, 0 outside.
+    let code: Vec<u32> = pd.levels.iter().map(|&g| if g == 0 { 0 } else { pos[g as usize] as u32 + 1 }).collect();
+    let width = ngp + 1;
+    let table = ngp * width;
+    let mut counts = vec![0u32; offsets.len() * table];
+    let tables: Vec<usize> = (0..offsets.len()).map(|a| a * table).collect();
+    for (at, len) in pd.roi_rows() {
+        for v in at..at + len {
+            let c = code[v] as usize;
+            if c == 0 {
+                continue;
+            }
+            let row = (c - 1) * width;
+            for (&t, &o) in tables.iter().zip(&disp) {
+                counts[t + row + code[v.wrapping_add_signed(o)] as usize] += 1;
             }
         }
-    });
-    p
+    }
+    counts
+        .chunks_exact(table)
+        .map(|t| t.chunks_exact(width).flat_map(|r| r[1..].iter().map(|&c| f64::from(c))).collect())
+        .collect()
 }
 
 /// PyRadiomics direction weight for `weightingNorm` (GLCM variant: exp(−‖d‖²)).
