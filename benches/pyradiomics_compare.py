@@ -115,7 +115,7 @@ def main():
     ap.add_argument("--radstudy", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--repeats", type=int, default=5, help="timed runs per tool, case and setting (median reported)")
+    ap.add_argument("--repeats", type=int, default=7, help="timed runs per tool, case and setting (median reported)")
     ap.add_argument("--cases", nargs="+", default=CASES)
     args = ap.parse_args()
     radiomics.setVerbosity(logging.ERROR)
