@@ -227,24 +227,6 @@ impl Padded {
     pub fn displacement(&self, off: &[i64; 3]) -> isize {
         off[0] as isize * self.strides[0] as isize + off[1] as isize * self.strides[1] as isize + off[2] as isize
     }
-
-    /// Visit every ROI voxel (level ≠ 0) in raster (z, y, x) order — the order PyRadiomics'
-    /// C loops sum in — with its flat index and level.
-    #[inline]
-    pub fn for_each_roi(&self, mut f: impl FnMut(usize, i32)) {
-        let [nz, ny, nx] = self.size;
-        for z in 0..nz {
-            for y in 0..ny {
-                for x in 0..nx {
-                    let at = self.index(z, y, x);
-                    let g = self.levels[at];
-                    if g != 0 {
-                        f(at, g);
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Largest |component| of the offsets (the padding `Padded` needs for them).
