@@ -68,18 +68,23 @@ def run_pyradiomics(params_path, image, mask):
     return {k: float(v) for k, v in out.items() if not k.startswith("diagnostics_")}, dt
 
 
-def run_radstudy(binary, params_path, image, mask):
+def radstudy_extract(binary, params_path, inputs):
+    """`radstudy extract` on one thread with `--timings`: (CSV rows, standard error, the
+    process's wall seconds)."""
     t0 = time.perf_counter()
     p = subprocess.run(
-        [binary, "--threads", "1", "--quiet", "--timings", "extract", "--image", image, "--mask", mask,
-         "--params", params_path],
+        [binary, "--threads", "1", "--quiet", "--timings", "extract", *inputs, "--params", params_path],
         check=True, capture_output=True, text=True,
     )
     dt = time.perf_counter() - t0
-    rows = list(csv.reader(io.StringIO(p.stdout)))
+    return list(csv.reader(io.StringIO(p.stdout))), p.stderr, dt
+
+
+def run_radstudy(binary, params_path, image, mask):
+    rows, stderr, dt = radstudy_extract(binary, params_path, ["--image", image, "--mask", mask])
     feats = {k: float(v) for k, v in zip(rows[0], rows[1]) if k not in ("Image", "Mask")}
     # In-process time (reading + features + CSV), the span PyRadiomics' execute() is timed over.
-    inproc = float(p.stderr.split("timings: extract ")[1].split(" s")[0])
+    inproc = float(stderr.split("timings: extract ")[1].split(" s")[0])
     return feats, dt, inproc
 
 
@@ -89,14 +94,10 @@ def run_radstudy_warm(binary, params_path, image, mask, tmp):
     batch = os.path.join(tmp, "warm_batch.csv")
     with open(batch, "w") as f:
         f.write(f"Image,Mask\n{image},{mask}\n{image},{mask}\n")
-    p = subprocess.run(
-        [binary, "--threads", "1", "--quiet", "--timings", "extract", "--batch", batch, "--params", params_path],
-        check=True, capture_output=True, text=True,
-    )
-    rows = list(csv.reader(io.StringIO(p.stdout)))
+    rows, stderr, _ = radstudy_extract(binary, params_path, ["--batch", batch])
     if len(rows) != 3 or rows[1] != rows[2]:
         sys.exit(f"radstudy batch of two copies of {image}: the rows differ")
-    return float(p.stderr.split("timings: case 2 of 2: ")[1].split(" s")[0])
+    return float(stderr.split("timings: case 2 of 2: ")[1].split(" s")[0])
 
 
 def group_of(name):
