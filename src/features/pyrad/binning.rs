@@ -99,6 +99,14 @@ pub struct Discretised {
 }
 
 impl Discretised {
+    /// Error unless the ROI box has fewer than 2^32 voxels: the classes count in u32.
+    pub fn check_u32_counts(&self, class: &'static str) -> Result<(), PyradError> {
+        if u32::try_from(self.levels.len()).is_err() {
+            return Err(PyradError::Feature { class, msg: "ROI box of 2^32 voxels or more".into() });
+        }
+        Ok(())
+    }
+
     /// The levels padded wide enough for `offsets` and each offset's flat displacement; the
     /// one-voxel padding (distance-1 offsets) is built once and shared by the classes.
     pub fn padded_for(&self, offsets: &[[i64; 3]]) -> (Cow<'_, Padded>, Vec<isize>) {
@@ -110,6 +118,20 @@ impl Discretised {
         };
         let disp = offsets.iter().map(|o| pd.displacement(o)).collect();
         (pd, disp)
+    }
+}
+
+#[cfg(test)]
+impl Discretised {
+    /// Levels 0 (outside the ROI) to `ng`, with every level 1..=ng counted as present.
+    pub fn from_levels(levels: Array3<i32>, ng: i32) -> Self {
+        Discretised {
+            mask: levels.mapv(|l| l != 0),
+            levels,
+            gray_levels: (1..=ng).collect(),
+            ng,
+            padded1: Default::default(),
+        }
     }
 }
 

@@ -378,9 +378,10 @@ fn tridiagonalise(a: &mut [f64], n: usize) -> (Vec<f64>, Vec<f64>) {
         let next = if i >= 2 { householder(a, n, i - 1, &mut u_next, &mut e) } else { None };
         for j in 0..m - 1 {
             let row = &mut a[j * n..(j + 1) * n];
-            update(row, j);
             if next.is_some() {
-                dots[j] = dot4(&row[..m - 1], &u_next[..m - 1]);
+                dots[j] = update_dot4(&mut row[..m], uu, qq, j, &u_next[..m - 1]);
+            } else {
+                update(row, j);
             }
         }
         std::mem::swap(&mut u, &mut u_next);
@@ -412,6 +413,74 @@ fn householder(a: &[f64], n: usize, i: usize, u: &mut [f64], e: &mut [f64]) -> O
     h -= f * g;
     u[m - 1] = f - g;
     Some(h)
+}
+
+/// `row[k] -= u[j]·q[k] + q[j]·u[k]` for every k, returning the updated `row[..m − 1]`'s
+/// `dot4` with `v` (m − 1 entries) in one pass: the same operations in the same order as the
+/// update followed by `dot4`, without reading the row twice.
+fn update_dot4(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]) -> f64 {
+    let m = row.len();
+    assert!(m >= 1 && u.len() >= m && q.len() >= m && v.len() + 1 >= m);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked just above); the lengths are checked above.
+        return unsafe { update_dot4_avx(row, u, q, j, v) };
+    }
+    update_dot4_portable(row, u, q, j, v)
+}
+
+/// `update_dot4` without vector instructions.
+fn update_dot4_portable(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]) -> f64 {
+    let m = row.len();
+    let (uj, qj) = (u[j], q[j]);
+    let body = (m - 1) / 4 * 4;
+    let mut acc = [0.0f64; 4];
+    for k in (0..body).step_by(4) {
+        for t in 0..4 {
+            row[k + t] -= uj * q[k + t] + qj * u[k + t];
+            acc[t] += row[k + t] * v[k + t];
+        }
+    }
+    finish_update_dot4(row, u, q, j, v, body, (acc[0] + acc[1]) + (acc[2] + acc[3]))
+}
+
+/// The scalar tail of `update_dot4` from `body` on, given the vector part's sum `s`.
+#[inline(always)]
+fn finish_update_dot4(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64], body: usize, mut s: f64) -> f64 {
+    let (uj, qj) = (u[j], q[j]);
+    let m = row.len();
+    for k in body..m - 1 {
+        row[k] -= uj * q[k] + qj * u[k];
+        s += row[k] * v[k];
+    }
+    row[m - 1] -= uj * q[m - 1] + qj * u[m - 1];
+    s
+}
+
+/// `update_dot4` with 4-lane AVX vectors: separate multiplies and adds (no FMA), so every
+/// value rounds as in the portable loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn update_dot4_avx(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]) -> f64 {
+    use std::arch::x86_64::*;
+    let m = row.len();
+    let body = (m - 1) / 4 * 4;
+    let (ujv, qjv) = (_mm256_set1_pd(u[j]), _mm256_set1_pd(q[j]));
+    let mut acc = _mm256_setzero_pd();
+    let (r, up, qp, vp) = (row.as_mut_ptr(), u.as_ptr(), q.as_ptr(), v.as_ptr());
+    for k in (0..body).step_by(4) {
+        // SAFETY: k + 4 <= body <= m − 1, within row, u, q (≥ m) and v (≥ m − 1).
+        let t = _mm256_add_pd(
+            _mm256_mul_pd(ujv, _mm256_loadu_pd(qp.add(k))),
+            _mm256_mul_pd(qjv, _mm256_loadu_pd(up.add(k))),
+        );
+        let x = _mm256_sub_pd(_mm256_loadu_pd(r.add(k)), t);
+        _mm256_storeu_pd(r.add(k), x);
+        acc = _mm256_add_pd(acc, _mm256_mul_pd(x, _mm256_loadu_pd(vp.add(k))));
+    }
+    let mut a = [0.0f64; 4];
+    _mm256_storeu_pd(a.as_mut_ptr(), acc);
+    finish_update_dot4(row, u, q, j, v, body, (a[0] + a[1]) + (a[2] + a[3]))
 }
 
 /// Dot product with four interleaved partial sums (a fixed order the compiler can vectorise).
@@ -555,6 +624,33 @@ pub fn symmetric3_eigenvalues(m: [[f64; 3]; 3]) -> [f64; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fused_update_and_dot_match_the_two_passes_bit_for_bit() {
+        let mut next = crate::features::pyrad::test_rng(1357911);
+        let mut rnd = || next(1 << 40) as f64 / (1u64 << 40) as f64 - 0.5;
+        for m in 1..=23 {
+            let row: Vec<f64> = (0..m).map(|_| rnd()).collect();
+            let (u, q, v): (Vec<f64>, Vec<f64>, Vec<f64>) =
+                ((0..m).map(|_| rnd()).collect(), (0..m).map(|_| rnd()).collect(), (0..m).map(|_| rnd()).collect());
+            for j in [0, m / 2, m - 1] {
+                // The two passes: the rank-2 update, then dot4 over the first m − 1 entries.
+                let mut want = row.clone();
+                for k in 0..m {
+                    want[k] -= u[j] * q[k] + q[j] * u[k];
+                }
+                let want_dot = dot4(&want[..m - 1], &v[..m - 1]);
+                let (mut fused, mut portable) = (row.clone(), row.clone());
+                let got = update_dot4(&mut fused, &u, &q, j, &v[..m - 1]);
+                let got_portable = update_dot4_portable(&mut portable, &u, &q, j, &v[..m - 1]);
+                let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&fused), bits(&want), "m {m} j {j}");
+                assert_eq!(bits(&portable), bits(&want), "m {m} j {j}");
+                assert_eq!(got.to_bits(), want_dot.to_bits(), "m {m} j {j}");
+                assert_eq!(got_portable.to_bits(), want_dot.to_bits(), "m {m} j {j}");
+            }
+        }
+    }
 
     #[test]
     fn general_eigenvalues_known_matrices() {

@@ -70,6 +70,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         pos[g as usize] = k;
     }
     let ngp = d.gray_levels.len();
+    d.check_u32_counts("glcm")?;
     let mut mats = count_matrices(&d, &offsets, &pos, ngp);
     if settings.symmetricalGLCM {
         // P + Pᵀ in place (addition commutes: both cells of a pair get the same sum).

@@ -156,9 +156,7 @@ pub fn compute(roi: &RoiArrays, settings: &PyradSettings) -> Result<Vec<(&'stati
         pos[g as usize] = k;
     }
     let ngp = d.gray_levels.len();
-    if u32::try_from(d.levels.len()).is_err() {
-        return Err(PyradError::Feature { class: "glszm", msg: "ROI box of 2^32 voxels or more".into() });
-    }
+    d.check_u32_counts("glszm")?;
     let mut zs = zones(&d, &offsets, &pos);
     let ns = zs.iter().map(|z| z.1).max().unwrap_or(1);
     // The size-zone matrix (ngp × ns, mostly zero) as its non-zero cells in row-major order:
@@ -270,13 +268,7 @@ mod tests {
             for levels_n in [1, 2, 4] {
                 let levels = Array3::from_shape_fn(shape, |_| if next(4) == 0 { 0 } else { 1 + next(levels_n) as i32 });
                 let pos: Vec<usize> = (0..=levels_n as usize).collect();
-                let d = Discretised {
-                    mask: levels.mapv(|l| l != 0),
-                    levels: levels.clone(),
-                    gray_levels: (1..=levels_n as i32).collect(),
-                    ng: levels_n as i32,
-                    padded1: Default::default(),
-                };
+                let d = Discretised::from_levels(levels.clone(), levels_n as i32);
                 for force in [None, Some(0), Some(1), Some(2)] {
                     let offsets = angles(shape, &[1], true, force);
                     let mut got = zones(&d, &offsets, &pos);
