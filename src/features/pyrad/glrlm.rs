@@ -78,12 +78,7 @@ fn run_matrices(
             } else {
                 row_cells(&code, &mut cell, r, nx, step)
             };
-            let next = &code[r + step..r + step + nx];
-            let mut n = 0usize;
-            for ((&c, &g), &gn) in cell[r..r + nx].iter().zip(&code[r..r + nx]).zip(next) {
-                ends[n] = c;
-                n += usize::from((g != 0) & (gn != g));
-            }
+            let n = run_ends(&cell[r..r + nx], &code[r..r + nx], &code[r + step..r + step + nx], &mut ends);
             for &e in &ends[..n] {
                 counts[e as usize] += 1;
             }
@@ -101,6 +96,52 @@ fn run_matrices(
         each(a, &p);
     }
     Ok(())
+}
+
+/// The cells of the run ends among `cell` (voxels of `code`, each followed by `next`): ROI
+/// voxels whose next voxel differs, written to `ends` in order; returns how many.
+/// `ends` must be at least as long as `cell`.
+fn run_ends(cell: &[u32], code: &[u32], next: &[u32], ends: &mut [u32]) -> usize {
+    assert!(code.len() == cell.len() && next.len() == cell.len() && ends.len() >= cell.len());
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F (checked just above); the lengths are checked above.
+        return unsafe { run_ends_avx512(cell, code, next, ends) };
+    }
+    run_ends_portable(cell, code, next, ends, 0, 0)
+}
+
+/// `run_ends` from voxel `from` on, `n` ends already written: each cell is written at the
+/// next free slot and kept (the slot advances) only at a run end, without a branch.
+fn run_ends_portable(cell: &[u32], code: &[u32], next: &[u32], ends: &mut [u32], from: usize, mut n: usize) -> usize {
+    for ((&c, &g), &gn) in cell[from..].iter().zip(&code[from..]).zip(&next[from..]) {
+        ends[n] = c;
+        n += usize::from((g != 0) & (gn != g));
+    }
+    n
+}
+
+/// `run_ends` sixteen voxels at a time: the run-end mask of a block compresses its cells
+/// (in order) into the next slots. A block's 16-lane store stays within `ends`: at most
+/// one slot per voxel is kept, so the store starts at or before the block's first voxel.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn run_ends_avx512(cell: &[u32], code: &[u32], next: &[u32], ends: &mut [u32]) -> usize {
+    use std::arch::x86_64::*;
+    let body = cell.len() / 16 * 16;
+    let mut n = 0usize;
+    let zero = _mm512_setzero_si512();
+    for k in (0..body).step_by(16) {
+        // SAFETY: k + 16 <= body <= the length of cell, code and next; n <= k, so the
+        // store's n + 16 <= body <= the length of ends.
+        let c = _mm512_loadu_epi32(cell.as_ptr().add(k) as *const i32);
+        let g = _mm512_loadu_epi32(code.as_ptr().add(k) as *const i32);
+        let gn = _mm512_loadu_epi32(next.as_ptr().add(k) as *const i32);
+        let end = _mm512_mask_cmpneq_epu32_mask(_mm512_cmpneq_epu32_mask(g, zero), g, gn);
+        _mm512_storeu_epi32(ends.as_mut_ptr().add(n) as *mut i32, _mm512_maskz_compress_epi32(end, c));
+        n += end.count_ones() as usize;
+    }
+    run_ends_portable(cell, code, next, ends, body, n)
 }
 
 /// Cells of the row at `r` (`nx` voxels) whose previous voxels (`step` back) are in earlier
@@ -295,6 +336,22 @@ fn angle_features(p: &[f64], iv: &[f64], nr: usize) -> [f64; 16] {
 mod tests {
     use super::*;
     use ndarray::Array3;
+
+    #[test]
+    fn run_ends_keep_the_cells_of_roi_voxels_whose_next_voxel_differs() {
+        let mut next = crate::features::pyrad::test_rng(8642);
+        for len in 0..70 {
+            let code: Vec<u32> = (0..len).map(|_| next(3) as u32).collect();
+            let after: Vec<u32> = (0..len).map(|_| next(3) as u32).collect();
+            let cell: Vec<u32> = (0..len).map(|_| next(1000) as u32).collect();
+            let want: Vec<u32> = (0..len).filter(|&k| code[k] != 0 && after[k] != code[k]).map(|k| cell[k]).collect();
+            let mut ends = vec![0u32; len + 1];
+            let n = run_ends(&cell, &code, &after, &mut ends);
+            assert_eq!(&ends[..n], &want[..], "length {len}");
+            let n = run_ends_portable(&cell, &code, &after, &mut ends, 0, 0);
+            assert_eq!(&ends[..n], &want[..], "length {len}, portable");
+        }
+    }
 
     /// Straightforward line walk (the former implementation): every line from its first voxel
     /// in the box, runs counted as they end.
