@@ -368,20 +368,14 @@ fn tridiagonalise(a: &mut [f64], n: usize) -> (Vec<f64>, Vec<f64>) {
             q[j] -= hh * u[j];
         }
         let (uu, qq) = (&u[..m], &q[..m]);
-        let update = |row: &mut [f64], j: usize| {
-            let (uj, qj) = (uu[j], qq[j]);
-            for ((x, &qk), &uk) in row[..m].iter_mut().zip(qq).zip(uu) {
-                *x -= uj * qk + qj * uk;
-            }
-        };
-        update(&mut a[(m - 1) * n..m * n], m - 1);
+        rank2_update(&mut a[(m - 1) * n..m * n], uu, qq, m - 1);
         let next = if i >= 2 { householder(a, n, i - 1, &mut u_next, &mut e) } else { None };
         for j in 0..m - 1 {
             let row = &mut a[j * n..(j + 1) * n];
             if next.is_some() {
                 dots[j] = update_dot4(&mut row[..m], uu, qq, j, &u_next[..m - 1]);
             } else {
-                update(row, j);
+                rank2_update(&mut row[..m], uu, qq, j);
             }
         }
         std::mem::swap(&mut u, &mut u_next);
@@ -429,19 +423,19 @@ fn update_dot4(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]) -> f6
     update_dot4_portable(row, u, q, j, v)
 }
 
-/// `update_dot4` without vector instructions.
+/// `update_dot4` without vector instructions: the update, then `dot4`.
 fn update_dot4_portable(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]) -> f64 {
     let m = row.len();
+    rank2_update(row, u, q, j);
+    dot4(&row[..m - 1], &v[..m - 1])
+}
+
+/// Row j's part of the rank-2 update: `row[k] -= u[j]·q[k] + q[j]·u[k]` for every k.
+fn rank2_update(row: &mut [f64], u: &[f64], q: &[f64], j: usize) {
     let (uj, qj) = (u[j], q[j]);
-    let body = (m - 1) / 4 * 4;
-    let mut acc = [0.0f64; 4];
-    for k in (0..body).step_by(4) {
-        for t in 0..4 {
-            row[k + t] -= uj * q[k + t] + qj * u[k + t];
-            acc[t] += row[k + t] * v[k + t];
-        }
+    for ((x, &qk), &uk) in row.iter_mut().zip(q).zip(u) {
+        *x -= uj * qk + qj * uk;
     }
-    finish_update_dot4(row, u, q, j, v, body, (acc[0] + acc[1]) + (acc[2] + acc[3]))
 }
 
 /// The scalar tail of `update_dot4` from `body` on, given the vector part's sum `s`.
@@ -458,7 +452,7 @@ fn finish_update_dot4(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]
 }
 
 /// `update_dot4` with 4-lane AVX vectors: separate multiplies and adds (no FMA), so every
-/// value rounds as in the portable loop.
+/// value rounds as in the portable path.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
 unsafe fn update_dot4_avx(row: &mut [f64], u: &[f64], q: &[f64], j: usize, v: &[f64]) -> f64 {
