@@ -34,6 +34,8 @@ import radiomics  # noqa: E402
 from radiomics import featureextractor  # noqa: E402
 
 CASES = ["brain1", "brain2", "breast1", "lung1", "lung2"]
+# Heading of the hand-written notes a rerun keeps (see `hand_notes`).
+HAND_NOTES = "## Profile note"
 CLASSES = ["shape", "firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm"]
 MESH = {"MeshVolume", "SurfaceArea", "SurfaceVolumeRatio", "Sphericity", "Maximum3DDiameter",
         "Maximum2DDiameterSlice", "Maximum2DDiameterColumn", "Maximum2DDiameterRow"}
@@ -119,6 +121,9 @@ def main():
     ap.add_argument("--repeats", type=int, default=7, help="timed runs per tool, case and setting (median reported)")
     ap.add_argument("--cases", nargs="+", default=CASES)
     args = ap.parse_args()
+    # Absolute, so the warm run's batch file (in a temporary directory; radstudy resolves its
+    # relative paths from the file's own directory) names the same images.
+    args.data = os.path.abspath(args.data)
     radiomics.setVerbosity(logging.ERROR)
     sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(1)
     sitk_threads = sitk.ProcessObject.GetGlobalDefaultNumberOfThreads()
@@ -236,9 +241,23 @@ def main():
                 f"{tw:.4f} | {ratio(tp, tw)} | |"
             )
     lines.append("")
+    text = "\n".join(lines)
+    notes = hand_notes(args.out)
     with open(args.out, "w") as f:
-        f.write("\n".join(lines))
-    print("\n".join(lines))
+        f.write(text + ("\n" + notes if notes else ""))
+    print(text)
+
+
+def hand_notes(path):
+    """The hand-written section of an earlier `path` (from its `HAND_NOTES` heading to the end),
+    kept below the new tables so a rerun does not erase it; empty when there is none."""
+    try:
+        with open(path) as f:
+            old = f.read()
+    except FileNotFoundError:
+        return ""
+    at = old.find(HAND_NOTES)
+    return old[at:] if at >= 0 else ""
 
 
 if __name__ == "__main__":
