@@ -243,8 +243,10 @@ def main():
     lines.append("")
     text = "\n".join(lines)
     notes = hand_notes(args.out)
-    with open(args.out, "w") as f:
+    tmp_out = args.out + ".tmp"
+    with open(tmp_out, "w") as f:
         f.write(text + ("\n" + notes if notes else ""))
+    os.replace(tmp_out, args.out)  # atomic: an interrupted run leaves the old file whole
     print(text)
 
 
